@@ -1,0 +1,1 @@
+"""The NHS organisation hierarchy: regions, ICBs, sub-ICB locations (CCGs), partnerships and themes."""

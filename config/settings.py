@@ -1,0 +1,188 @@
+"""Settings classes. Every knob of the tracker (clocks, schedules, limits, security) lives here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from config.clocks import CLOCKS
+from config.schedule import BEAT_SCHEDULE, NOTIFICATIONS
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+def _persistent_secret(instance_path: Path, name: str) -> str:
+    """A random secret kept in the instance folder, so development sessions survive restarts."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Settings:
+    """Defaults shared by every configuration."""
+
+    NAME = "base"
+    DEBUG = False
+    TESTING = False
+    DEMO_DATA_ALLOWED = True
+
+    # --- database
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # --- web
+    PREFERRED_URL_SCHEME = "http"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # an upload larger than this is refused by Flask
+    WTF_CSRF_TIME_LIMIT = 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "tracker_session"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # --- Flask-Security-Too
+    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_REGISTERABLE = False
+    SECURITY_RECOVERABLE = True
+    SECURITY_CHANGEABLE = True
+    SECURITY_TRACKABLE = True
+    SECURITY_CONFIRMABLE = False
+    SECURITY_SEND_REGISTER_EMAIL = False
+    SECURITY_RETURN_GENERIC_RESPONSES = True
+    SECURITY_PASSWORD_LENGTH_MIN = 12
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+    SECURITY_PASSWORD_CHECK_BREACHED = False  # no network: the shipped common-password list is used instead
+    SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
+    SECURITY_POST_LOGIN_VIEW = "/admin/"
+    SECURITY_POST_LOGOUT_VIEW = "/login"
+    SECURITY_LOGIN_URL = "/login"
+    SECURITY_LOGOUT_URL = "/logout"
+    SECURITY_RESET_URL = "/reset"
+    SECURITY_CHANGE_URL = "/change"
+    SECURITY_LOGOUT_METHODS = ["POST"]
+    SECURITY_USERNAME_ENABLE = False
+    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"
+    SECURITY_RESET_PASSWORD_WITHIN = "2 hours"
+    SECURITY_REDIRECT_ALLOW_SUBDOMAINS = False
+
+    # --- mail
+    MAIL_BACKEND = "smtp"
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Safeguarding Case Review Tracker <no-reply@tracker.example.com>"
+
+    # --- domain
+    TRACKER_TIMEZONE = "Europe/London"
+    CLOCKS = CLOCKS
+    NOTIFICATIONS = NOTIFICATIONS
+    BEAT_SCHEDULE = BEAT_SCHEDULE
+    LIST_PAGE_SIZE = 50
+    EXPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    IMPORT_MAX_ROWS = 200_000
+
+    # --- celery (broker/back end filled from REDIS_URL)
+    CELERY: dict[str, Any] = {
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "timezone": "Europe/London",
+        "enable_utc": True,
+        "broker_connection_timeout": 3,
+        "broker_connection_retry_on_startup": True,
+        "redis_socket_timeout": 5,
+        "redis_socket_connect_timeout": 3,
+        "broker_transport_options": {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 3},
+        "task_ignore_result": True,
+    }
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
+        """Build the configuration mapping for this class from the environment."""
+        values: dict[str, Any] = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        values["CELERY"] = dict(cls.CELERY)
+        values["SQLALCHEMY_DATABASE_URI"] = environ.get("DATABASE_URL") or cls.default_database_url(instance_path)
+        values["SECRET_KEY"] = environ.get("SECRET_KEY") or cls.default_secret(instance_path, "secret_key")
+        values["SECURITY_PASSWORD_SALT"] = environ.get("SECURITY_PASSWORD_SALT") or cls.default_secret(
+            instance_path, "password_salt"
+        )
+        values["REDIS_URL"] = environ.get("REDIS_URL", "")
+        values["BASE_URL"] = environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        values["MAIL_SERVER"] = environ.get("MAIL_SERVER", "127.0.0.1")
+        values["MAIL_PORT"] = int(environ.get("MAIL_PORT", "8025"))
+        values["MAIL_USE_TLS"] = _bool(environ.get("MAIL_USE_TLS"), False)
+        values["MAIL_USERNAME"] = environ.get("MAIL_USERNAME") or None
+        values["MAIL_PASSWORD"] = environ.get("MAIL_PASSWORD") or None
+        if environ.get("MAIL_DEFAULT_SENDER"):
+            values["MAIL_DEFAULT_SENDER"] = environ["MAIL_DEFAULT_SENDER"]
+        values["SECURITY_EMAIL_SENDER"] = values["MAIL_DEFAULT_SENDER"]
+        values["MAIL_CATCHER_DIR"] = environ.get("MAIL_CATCHER_DIR", "")
+        if environ.get("EXPORT_MAX_ROWS"):
+            values["EXPORT_MAX_ROWS"] = int(environ["EXPORT_MAX_ROWS"])
+        values["TWO_FACTOR_REQUIRED_FOR_ALL"] = _bool(environ.get("TWO_FACTOR_REQUIRED_FOR_ALL"), False)
+        return values
+
+    @classmethod
+    def default_database_url(cls, instance_path: Path) -> str:
+        """The database used when DATABASE_URL is not set."""
+        instance_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_path / 'tracker.db'}"
+
+    @classmethod
+    def default_secret(cls, instance_path: Path, name: str) -> str:
+        """The secret used when none is given in the environment."""
+        return _persistent_secret(instance_path, name)
+
+
+class Development(Settings):
+    """Local use (`make run`): SQLite in instance/, mail to the local catcher, demo data allowed."""
+
+    NAME = "development"
+
+
+class Test(Settings):
+    """The test suite: a cheap password hash, CSRF still on (tests fetch tokens like a browser)."""
+
+    NAME = "test"
+    TESTING = True
+    SECURITY_PASSWORD_HASH = "plaintext" if os.environ.get("TRACKER_TEST_PLAINTEXT_HASH") else "pbkdf2_sha512"
+    SECURITY_HASHING_SCHEMES = ["hex_md5"]
+    SECURITY_DEPRECATED_HASHING_SCHEMES: list[str] = []
+    SECURITY_PASSWORD_HASH_OPTIONS = {"pbkdf2_sha512": {"rounds": 1000}}
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+
+
+class Production(Settings):
+    """Production: every secret from the environment; no demo data; secure cookies."""
+
+    NAME = "production"
+    DEMO_DATA_ALLOWED = False
+    PREFERRED_URL_SCHEME = "https"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def default_database_url(cls, instance_path: Path) -> str:
+        """Production has no default database."""
+        raise ValueError("DATABASE_URL must be set in production")
+
+    @classmethod
+    def default_secret(cls, instance_path: Path, name: str) -> str:
+        """Production never invents a secret."""
+        env = {"secret_key": "SECRET_KEY", "password_salt": "SECURITY_PASSWORD_SALT"}[name]
+        raise ValueError(f"{env} must be set in production")
