@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from config.clocks import CLOCKS
 from config.schedule import BEAT_SCHEDULE, NOTIFICATIONS
@@ -78,7 +79,7 @@ class Settings:
     SECURITY_LOGOUT_METHODS = ["POST"]
     SECURITY_USERNAME_ENABLE = False
     SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"
-    SECURITY_RESET_PASSWORD_WITHIN = "2 hours"
+    SECURITY_RESET_PASSWORD_WITHIN = timedelta(hours=2)
     SECURITY_REDIRECT_ALLOW_SUBDOMAINS = False
 
     # --- mail
@@ -160,11 +161,13 @@ class Test(Settings):
 
     NAME = "test"
     TESTING = True
-    SECURITY_PASSWORD_HASH = "plaintext" if os.environ.get("TRACKER_TEST_PLAINTEXT_HASH") else "pbkdf2_sha512"
-    SECURITY_HASHING_SCHEMES = ["hex_md5"]
-    SECURITY_DEPRECATED_HASHING_SCHEMES: list[str] = []
-    SECURITY_PASSWORD_HASH_OPTIONS = {"pbkdf2_sha512": {"rounds": 1000}}
+    SECURITY_PASSWORD_HASH = "pbkdf2_sha512"
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+
+    @classmethod
+    def default_secret(cls, instance_path: Path, name: str) -> str:
+        """Tests use fixed, obviously fake secrets (no files written)."""
+        return f"test-only-{name}-not-secret"
 
 
 class Production(Settings):

@@ -1,0 +1,84 @@
+"""The Safeguarding Case Review Tracker web application: create_app() reads as a list of register steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+
+from config import ENV_VAR, ConfigurationError, settings_class
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app for a named configuration (default: the TRACKER_ENV environment variable)."""
+    app = Flask(__name__, instance_path=os.environ.get("TRACKER_INSTANCE_PATH") or str(_default_instance_path()))
+    settings = settings_class(config_name or os.environ.get(ENV_VAR))
+    try:
+        app.config.from_mapping(settings.load(os.environ, Path(app.instance_path)))
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+    app.config.update(overrides or {})
+    register_extensions(app)
+    register_models()
+    register_security(app)
+    register_admin(app)
+    register_views(app)
+    register_cli(app)
+    return app
+
+
+def _default_instance_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "instance"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions."""
+    from app.extensions import csrf, db, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+
+
+def register_models() -> None:
+    """Import every model module so the metadata is complete (migrations, create_all)."""
+    import app.audit.models
+    import app.orgs.models
+    import app.people.models
+    import app.reviews.models  # noqa: F401
+
+
+def register_security(app: Flask) -> None:
+    """Flask-Security-Too: sign-in, sign-out, password reset by email; no self-registration."""
+    from app.people.security import init_security
+
+    init_security(app)
+
+
+def register_admin(app: Flask) -> None:
+    """The Flask-Admin screens, each scoped to the signed-in user."""
+    from app.admin import init_admin
+
+    init_admin(app)
+
+
+def register_views(app: Flask) -> None:
+    """Plain routes outside the admin."""
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("admin.index"))
+
+
+def register_cli(app: Flask) -> None:
+    """Command-line groups: reference, users, demo, pii, reviews."""
+    from app.demo.cli import demo_cli
+    from app.orgs.cli import reference_cli
+    from app.people.cli import users_cli
+    from app.privacy.cli import pii_cli
+
+    for group in (reference_cli, users_cli, demo_cli, pii_cli):
+        app.cli.add_command(group)

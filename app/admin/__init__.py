@@ -1,0 +1,38 @@
+"""Flask-Admin wiring: one scoped base view (base.py) and one view module per domain."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from app.extensions import db
+
+
+def init_admin(app: Flask) -> Admin:
+    """Create the admin with every screen; each screen checks role and scope itself."""
+    from app.admin.audit import AuditView
+    from app.admin.dashboard import DashboardView
+    from app.admin.mailcatcher import MailCatcherView
+    from app.admin.people import UserView
+    from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
+    from app.admin.reviews import ReviewView
+    from app.reviews.models import Review
+
+    admin = Admin(
+        app,
+        name="Safeguarding Case Review Tracker",
+        theme=Bootstrap4Theme(base_template="admin/tracker_base.html", fluid=True),
+        index_view=DashboardView(name="Dashboard", url="/admin", endpoint="admin"),
+    )
+    admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
+    admin.add_view(PartnershipView(db, category="Reference data"))
+    admin.add_view(ThemeView(db, category="Reference data"))
+    admin.add_view(RegionView(db, category="Reference data"))
+    admin.add_view(IcbView(db, category="Reference data"))
+    admin.add_view(LocationView(db, category="Reference data"))
+    admin.add_view(UserView(db, name="Users", endpoint="users", category="Administration"))
+    admin.add_view(AuditView(db, name="Audit trail", endpoint="audit", category="Administration"))
+    if app.config.get("MAIL_CATCHER_DIR"):
+        admin.add_view(MailCatcherView(name="Caught mail", endpoint="mailcatcher", category="Administration"))
+    return admin

@@ -1,0 +1,88 @@
+"""User management (national admins): invite, change role and scope, disable. Rules are in people.service."""
+
+from __future__ import annotations
+
+from flask import flash, request
+from flask_security.recoverable import send_reset_password_instructions
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.admin.base import ScopedModelView
+from app.extensions import db
+from app.people.models import User
+from app.people.roles import ROLES, Permission
+from app.people.service import UserRejected, invite_user, scope_choices, update_user
+from app.types import utcnow
+
+
+class UserForm(FlaskForm):
+    """The fields a national admin sets on a user."""
+
+    email = StringField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)])
+    full_name = StringField("Name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=[(k, v["label"]) for k, v in ROLES.items()])
+    scope_code = SelectField("Scope", choices=[])
+    active = BooleanField("Active (can sign in)", default=True)
+    digests_enabled = BooleanField("Receives digests", default=True)
+
+
+class UserView(ScopedModelView):
+    """Users and their role and scope."""
+
+    read_permission = Permission.MANAGE_USERS
+    write_permission = Permission.MANAGE_USERS
+    delete_permission = None  # users are disabled, never deleted (the audit trail names them)
+    form = UserForm
+    column_list = ["email", "full_name", "roles", "scope_code", "active", "last_login_at"]
+    column_labels = {"email": "Email", "full_name": "Name", "roles": "Role", "scope_code": "Scope",
+                     "active": "Active", "last_login_at": "Last sign-in", "digests_enabled": "Receives digests"}
+    column_searchable_list = ["email", "full_name"]
+    column_details_list = ["email", "full_name", "roles", "scope_code", "active", "digests_enabled",
+                           "last_login_at", "current_login_ip", "login_count", "create_datetime"]
+    can_export = False
+
+    def __init__(self, session, **kwargs):
+        super().__init__(User, session, **kwargs)
+
+    def _with_choices(self, form):
+        form.scope_code.choices = scope_choices(db.session)
+        return form
+
+    def create_form(self, obj=None):
+        return self._with_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        form = self._with_choices(super().edit_form(obj))
+        form.email.render_kw = {"readonly": True}
+        if obj is not None and request.method == "GET":
+            form.role.data = obj.role_name
+        return form
+
+    def create_model(self, form):
+        try:
+            user = invite_user(db.session, email=form.email.data, role=form.role.data,
+                               scope_code=form.scope_code.data, full_name=form.full_name.data,
+                               actor=self.actor, now=utcnow())
+            user.active = bool(form.active.data)
+            user.digests_enabled = bool(form.digests_enabled.data)
+            db.session.commit()
+        except UserRejected as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        send_reset_password_instructions(user)
+        flash(f"{user.email} was invited: they have been emailed a link to set their password.", "success")
+        return user
+
+    def update_model(self, form, model):
+        try:
+            update_user(db.session, user=model, role=form.role.data, scope_code=form.scope_code.data,
+                        active=bool(form.active.data), full_name=form.full_name.data,
+                        digests_enabled=bool(form.digests_enabled.data), actor=self.actor, now=utcnow())
+            db.session.commit()
+        except UserRejected as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return True

@@ -1,0 +1,190 @@
+"""Request handling for a review's page and its action forms; every rule is in the review services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, request
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.admin.exports import export_response
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.people.actor import NotAllowed
+from app.people.roles import Permission
+from app.reviews import actions as review_actions
+from app.reviews.actions import suggested_identifier
+from app.reviews.clocks import review_clocks
+from app.reviews.lifecycle import can_close
+from app.reviews.models import Review
+from app.reviews.service import EditConflict, ReviewRejected
+from app.reviews.timeline import add_update as add_timeline_update
+from app.reviews.timeline import timeline
+from app.reviews.types import RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType
+from app.timezone import london_today
+from app.types import utcnow
+
+HISTORY_LIMIT = 200
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def flash_conflict(exc: EditConflict) -> None:
+    """Tell the user what changed under them, field by field; nothing of theirs was saved."""
+    blank = "(blank)"
+    rows = Markup("").join(
+        Markup("<li><b>{}</b>: now <code>{}</code>{}</li>").format(
+            c.label,
+            blank if c.theirs is None else c.theirs,
+            Markup(", yours <code>{}</code>").format(c.yours) if c.yours is not None else "",
+        )
+        for c in exc.changed
+    )
+    flash(Markup("{} What changed:<ul>{}</ul>Reload the review to see the latest version, then make your change "
+                 "again.").format(str(exc), rows), "error")
+
+
+def _refused(exc: Exception) -> None:
+    if isinstance(exc, ReviewRejected):
+        for violation in exc.violations:
+            flash(violation.message, "error")
+    elif isinstance(exc, EditConflict):
+        flash_conflict(exc)
+    else:
+        flash(str(exc), "error")
+
+
+def _run(view, review: Review, action, success: str):
+    """Run a review service action, commit, flash the outcome, and go back to the review's page."""
+    try:
+        result = action()
+        db.session.commit()
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except (ReviewRejected, EditConflict) as exc:
+        db.session.rollback()
+        _refused(exc)
+        return view.redirect_to(review)
+    flash(success if not callable(success) else success(result), "success")
+    return view.redirect_to(review)
+
+
+def details_context(view, review: Review) -> dict:
+    """Everything the review page shows: fields, clocks, timeline, history, allowed actions."""
+    actor = view.actor
+    today = london_today(utcnow())
+    history = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.review_id == review.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(HISTORY_LIMIT)
+    ).all()
+    is_rapid_open = review.review_type == ReviewType.RAPID and review.status == ReviewStatus.OPEN
+    return {
+        "model": review,
+        "review": review,
+        "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
+        "updates": timeline(db.session, review),
+        "history": history,
+        "today": today,
+        "type_label": ReviewType(review.review_type).label,
+        "status_label": ReviewStatus(review.status).label,
+        "can_edit": actor.can(Permission.EDIT_REVIEWS),
+        "can_post": actor.can(Permission.POST_UPDATES),
+        "can_decide": is_rapid_open and actor.can(Permission.EDIT_REVIEWS),
+        "can_close": review.status == ReviewStatus.OPEN and can_close(review) and actor.can(Permission.EDIT_REVIEWS),
+        "can_reopen": review.status == ReviewStatus.CLOSED and actor.can(Permission.REOPEN_REVIEWS),
+        "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
+        "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
+        "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
+        "return_url": view.get_url(".index_view"),
+    }
+
+
+def add_update(view, review: Review):
+    """POST a timeline entry."""
+    actor = view.actor
+    return _run(view, review, lambda: add_timeline_update(
+        db.session, review=review, text=request.form.get("text", ""),
+        entry_date=_parse_date(request.form.get("entry_date")), actor=actor, now=utcnow(),
+        expected_version=_version()), "Update added to the timeline.")
+
+
+def decide(view, review: Review):
+    """POST a rapid review decision (convert, or no further review)."""
+    try:
+        outcome = RapidOutcome(request.form.get("outcome", ""))
+    except ValueError:
+        flash("Choose the rapid review's decision.", "error")
+        return view.redirect_to(review)
+    decision_date = _parse_date(request.form.get("decision_date"))
+    if decision_date is None:
+        flash("Decision date is required (YYYY-MM-DD).", "error")
+        return view.redirect_to(review)
+    actor = view.actor
+
+    def message(created):
+        if created is None:
+            return "Rapid review closed: no further review."
+        return Markup('Rapid review converted. The new review is <a href="{}">#{}</a>: check its details.').format(
+            view.details_url(created), created.id)
+
+    return _run(view, review, lambda: review_actions.decide_rapid_review(
+        db.session, review=review, outcome=outcome, decision_date=decision_date, actor=actor, now=utcnow(),
+        expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None),
+        message)
+
+
+def close(view, review: Review):
+    """POST close."""
+    actor = view.actor
+    return _run(view, review, lambda: review_actions.close_review(
+        db.session, review=review, actor=actor, now=utcnow(), expected_version=_version()), "Review closed.")
+
+
+def reopen(view, review: Review):
+    """POST reopen with a reason (national admins)."""
+    actor = view.actor
+    return _run(view, review, lambda: review_actions.reopen_review(
+        db.session, review=review, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
+        expected_version=_version()), "Review reopened.")
+
+
+def snooze(view, review: Review):
+    """POST snooze (or lift the snooze) of stale-review reminders."""
+    actor = view.actor
+    until = None if request.form.get("lift") else _parse_date(request.form.get("until"))
+    if not request.form.get("lift") and until is None:
+        flash("Snooze until must be a date (YYYY-MM-DD).", "error")
+        return view.redirect_to(review)
+    return _run(view, review, lambda: review_actions.snooze_reminders(
+        db.session, review=review, until=until, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
+        expected_version=_version()), "Reminders snoozed." if until else "Snooze lifted.")
+
+
+def export(view, export_type: str):
+    """Stream the current list (filters, search, sort, scope) as CSV or XLSX, recorded in the audit trail."""
+    if export_type not in view.export_types:
+        abort(404)
+    if not view.actor.can(Permission.EXPORT):
+        abort(403)
+    view_args = view._get_list_extra_args()
+    sort_column = view._get_column_by_idx(view_args.sort)
+    _, query = view.get_list(0, sort_column[0] if sort_column else None, view_args.sort_desc, view_args.search,
+                             view_args.filters, execute=False, page_size=0)
+    described = {"search": view_args.search or "", "filters": [f"{name}={value}" for _, name, value in
+                                                                 (view_args.filters or [])]}
+    return export_response(query=query, export_type=export_type, actor=view.actor,
+                           max_rows=current_app.config["EXPORT_MAX_ROWS"], described=described)

@@ -1,0 +1,136 @@
+"""The review create/edit form: an allow-list of fields, drop-downs cut to the user's scope."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from app.extensions import db
+from app.orgs.models import Partnership, SubIcbLocation, Theme
+from app.orgs.scope import Scope
+from app.reviews.fields import label
+from app.reviews.rules import ReviewInput, Violation
+from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES
+
+THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
+
+
+def _date(name: str, description: str = "") -> DateField:
+    return DateField(label(name), validators=[Optional()], format="%Y-%m-%d", description=description)
+
+
+def _text(name: str, description: str = "") -> StringField:
+    return StringField(label(name), validators=[Optional()], description=description)
+
+
+def _area(name: str, description: str = "") -> TextAreaField:
+    return TextAreaField(label(name), validators=[Optional()], description=description,
+                         render_kw={"rows": 3})
+
+
+NO_PII = "No patient identifiable data: no names, NHS numbers, dates of birth, addresses or contact details."
+
+
+class ReviewForm(FlaskForm):
+    """Every editable field of the record, in the words of the national collection."""
+
+    review_type = SelectField(label("review_type"), choices=[("", "Choose a type"), *TYPE_CHOICES])
+    type_other_description = _text("type_other_description", "Only when the type is Other.")
+    organisation_code = SelectField(label("organisation_code"), choices=[])
+    date_added = _date("date_added", "Date of the decision to review / referral to the board.")
+    incident_date = _date("incident_date")
+    notification_date = _date(
+        "notification_date",
+        "Rapid reviews: the date the serious incident was notified (starts the 15-working-day clock).",
+    )
+    dp_initials = _text("dp_initials", "2 to 4 letters: initials only, never a name.")
+    partnership_id = SelectField(label("partnership_id"), choices=[])
+    steis_number = _text("steis_number", "Format YYYY/NNNNN, e.g. 2021/12345. At least one identifier is required.")
+    lfpse_reference = _text("lfpse_reference")
+    local_identifier = _text("local_identifier", NO_PII)
+    overview = _area("overview", NO_PII)
+    theme_1 = SelectField(label("theme_1"), choices=[])
+    theme_2 = SelectField(label("theme_2"), choices=[])
+    theme_3 = SelectField(label("theme_3"), choices=[])
+    media_interest = BooleanField(label("media_interest"))
+    signed_off_date = _date("signed_off_date")
+    publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES)
+    publication_date = _date("publication_date")
+    embargo_review_date = _date("embargo_review_date", "Required when the report is embargoed.")
+    report_url = _text("report_url", "An https:// address.")
+    learning_1 = _area("learning_1", NO_PII)
+    learning_2 = _area("learning_2")
+    learning_3 = _area("learning_3")
+    recommendations = _area("recommendations", NO_PII)
+    version = HiddenField()
+
+
+def set_choices(form: ReviewForm, scope: Scope) -> None:
+    """Fill the drop-downs with what the user's scope allows."""
+    locations = db.session.scalars(
+        select(SubIcbLocation).where(scope.location_clause(SubIcbLocation.code)).order_by(SubIcbLocation.name)
+    )
+    form.organisation_code.choices = [("", "Choose an organisation")] + [
+        (loc.code, f"{loc.name} ({loc.code})") for loc in locations
+    ]
+    partnerships = db.session.scalars(
+        select(Partnership).where(Partnership.active.is_(True), scope.icb_clause(Partnership.icb_code))
+        .order_by(Partnership.name)
+    )
+    form.partnership_id.choices = [("", "None / not recorded")] + [(str(p.id), p.name) for p in partnerships]
+    themes = [(t.code, t.label + f" ({t.applies_to})") for t in
+              db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.code))]
+    form.theme_1.choices = [("", "Choose a theme"), *themes]
+    form.theme_2.choices = [("", "None"), *themes]
+    form.theme_3.choices = [("", "None"), *themes]
+
+
+def prefill_themes(form: ReviewForm, theme_codes: list[str]) -> None:
+    """Put a review's themes into the three theme drop-downs."""
+    for name, code in zip(THEME_FIELDS, [*theme_codes, "", "", ""], strict=False):
+        getattr(form, name).data = code
+
+
+def to_input(form: ReviewForm) -> ReviewInput:
+    """The form's data as a ReviewInput for the review service."""
+    partnership = form.partnership_id.data
+    return ReviewInput(
+        review_type=form.review_type.data or None,
+        type_other_description=form.type_other_description.data,
+        date_added=form.date_added.data,
+        incident_date=form.incident_date.data,
+        notification_date=form.notification_date.data,
+        organisation_code=form.organisation_code.data or None,
+        dp_initials=form.dp_initials.data,
+        partnership_id=int(partnership) if partnership and str(partnership).isdigit() else None,
+        steis_number=form.steis_number.data,
+        lfpse_reference=form.lfpse_reference.data,
+        local_identifier=form.local_identifier.data,
+        overview=form.overview.data,
+        themes=[getattr(form, n).data for n in THEME_FIELDS if getattr(form, n).data],
+        media_interest=bool(form.media_interest.data),
+        signed_off_date=form.signed_off_date.data,
+        publication_date=form.publication_date.data,
+        publication_status=form.publication_status.data or None,
+        embargo_review_date=form.embargo_review_date.data,
+        report_url=form.report_url.data,
+        learning_1=form.learning_1.data,
+        learning_2=form.learning_2.data,
+        learning_3=form.learning_3.data,
+        recommendations=form.recommendations.data,
+    )
+
+
+def attach_violations(form: ReviewForm, violations: list[Violation]) -> list[str]:
+    """Show each violation on its field; return the messages that have no field on the form."""
+    unplaced = []
+    for v in violations:
+        name = "theme_1" if v.field == "themes" else v.field
+        field = getattr(form, name, None)
+        if field is None or name == "version":
+            unplaced.append(v.message)
+            continue
+        field.errors = [*list(field.errors or []), v.message]
+    return unplaced

@@ -1,0 +1,245 @@
+"""The reviews screens: list, details (clocks, timeline, history), create, edit and the status actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.form import rules
+from markupsafe import Markup
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from app.admin import review_actions
+from app.admin.base import ScopedModelView
+from app.admin.review_filters import review_filters
+from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
+from app.extensions import db
+from app.people.actor import NotAllowed
+from app.people.roles import Permission
+from app.reviews.access import in_scope
+from app.reviews.clocks import review_clocks
+from app.reviews.fields import FIELD_LABELS
+from app.reviews.models import Review
+from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
+from app.reviews.types import ReviewStatus, ReviewType
+from app.timezone import london_today
+from app.types import utcnow
+
+RAG_BADGE = {"red": "badge-danger", "amber": "badge-warning", "green": "badge-success"}
+
+
+def _today() -> date:
+    return london_today(utcnow())
+
+
+def clock_badges(review: Review, *, today: date | None = None) -> Markup:
+    """Coloured badges, one per running clock, for lists and the details page."""
+    clocks = review_clocks(review, today=today or _today(), config=current_app.config["CLOCKS"])
+    if not clocks:
+        return Markup('<span class="text-muted">stopped</span>')
+    badge = Markup('<span class="badge {} clock-{}" title="{}: due {}">{}: {}</span>')
+    return Markup(" ").join(
+        badge.format(RAG_BADGE[c.rag], c.rag, c.label, f"{c.due:%d %b %Y}", c.label, c.summary)
+        for c in sorted(clocks, key=lambda c: c.days_left)
+    )
+
+
+def _latest_update(view, context, model: Review, name) -> Markup:
+    update = model.latest_update
+    if update is None:
+        return Markup('<span class="text-muted">none yet</span>')
+    age = (_today() - update.entry_date).days
+    text = update.text if len(update.text) <= 80 else update.text[:77] + "..."
+    return Markup('{} <small class="text-muted">({}, {} days ago)</small>').format(
+        text, f"{update.entry_date:%d %b %Y}", age)
+
+
+def _type(view, context, model: Review, name) -> str:
+    return ReviewType(model.review_type).short
+
+
+def _status(view, context, model: Review, name) -> str:
+    return ReviewStatus(model.status).label
+
+
+def _identifier(view, context, model: Review, name) -> Markup:
+    url = url_for(".details_view", id=model.id)
+    return Markup('<a href="{}">{}</a>').format(url, model.identifier)
+
+
+def _organisation(view, context, model: Review, name) -> str:
+    return f"{model.organisation.name} ({model.organisation_code})"
+
+
+FORM_SECTIONS = [
+    rules.FieldSet(["review_type", "type_other_description", "organisation_code", "dp_initials", "partnership_id",
+                    "media_interest"], "The review"),
+    rules.FieldSet(["steis_number", "lfpse_reference", "local_identifier"], "Identifiers (at least one)"),
+    rules.FieldSet(["date_added", "incident_date", "notification_date", "overview", "theme_1", "theme_2", "theme_3"],
+                   "What happened"),
+    rules.FieldSet(["signed_off_date", "publication_status", "publication_date", "embargo_review_date", "report_url"],
+                   "Sign-off and publication"),
+    rules.FieldSet(["learning_1", "learning_2", "learning_3", "recommendations"], "Learning"),
+]
+
+
+class ReviewView(ScopedModelView):
+    """Reviews, cut to the user's scope."""
+
+    read_permission = Permission.READ_REVIEWS
+    write_permission = Permission.EDIT_REVIEWS
+    delete_permission = Permission.DELETE_REVIEWS
+
+    details_template = "admin/reviews/details.html"
+    list_template = "admin/reviews/list.html"
+    form = ReviewForm
+    named_filter_urls = True
+    simple_list_pager = False  # the list shows how many reviews match (a scoped COUNT)
+    column_auto_select_related = False  # loading is explicit in get_query (no N+1, no duplicate joins)
+    can_export = True
+    export_types = ["csv", "xlsx"]
+
+    column_list = ["id", "identifier", "review_type", "status", "organisation", "date_added",
+                   "latest_update", "clocks", "media_interest"]
+    column_labels = {**FIELD_LABELS, "identifier": "Identifier", "organisation": "Organisation",
+                     "clocks": "Clocks", "id": "No."}
+    column_sortable_list = ["id", "review_type", "status", "date_added", ("latest_update", Review.latest_update_on),
+                            ("organisation", Review.organisation_code), "media_interest"]
+    column_default_sort = [("date_added", True), ("id", True)]
+    column_formatters = {
+        "identifier": _identifier,
+        "review_type": _type,
+        "status": _status,
+        "organisation": _organisation,
+        "latest_update": _latest_update,
+        "clocks": lambda v, c, m, n: clock_badges(m),
+    }
+    column_searchable_list = ["steis_number", "lfpse_reference", "local_identifier"]
+    column_filters = review_filters()
+    form_create_rules = [*FORM_SECTIONS, "version", "csrf_token"]
+    form_edit_rules = [*FORM_SECTIONS, "version", "csrf_token"]
+
+    def scope_clause(self, actor):
+        return in_scope(actor.scope)
+
+    def search_placeholder(self):
+        return "StEIS number, LFPSE reference, local identifier or tracker number"
+
+    def get_query(self):
+        return super().get_query().options(selectinload(Review.latest_update))
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (index-friendly)."""
+        for term in search.split():
+            like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clause = or_(Review.steis_number == term, Review.lfpse_reference == term,
+                         Review.local_identifier.like(like, escape="\\"))
+            if term.lstrip("#").isdigit():
+                clause = or_(clause, Review.id == int(term.lstrip("#")))
+            query = query.filter(clause)
+            if count_query is not None:
+                count_query = count_query.filter(clause)
+        return query, count_query, joins, count_joins
+
+    # -- forms
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        set_choices(form, self.actor.scope)
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        set_choices(form, self.actor.scope)
+        if request.method == "GET" and obj is not None:
+            prefill_themes(form, obj.theme_codes)
+            form.partnership_id.data = str(obj.partnership_id or "")
+            form.publication_status.data = obj.publication_status or ""
+        return form
+
+    def create_model(self, form):
+        try:
+            review = create_review(db.session, data=to_input(form), actor=self.actor, now=utcnow())
+            db.session.commit()
+        except ReviewRejected as exc:
+            db.session.rollback()
+            for message in attach_violations(form, exc.violations):
+                flash(message, "error")
+            flash("The review was not saved: correct the fields marked below.", "error")
+            return False
+        except NotAllowed as exc:
+            db.session.rollback()
+            abort(403, str(exc))
+        return review
+
+    def update_model(self, form, model):
+        try:
+            update_review(db.session, review=model, expected_version=form.version.data or None,
+                          data=to_input(form), actor=self.actor, now=utcnow())
+            db.session.commit()
+        except ReviewRejected as exc:
+            db.session.rollback()
+            for message in attach_violations(form, exc.violations):
+                flash(message, "error")
+            flash("Your changes were not saved: correct the fields marked below.", "error")
+            return False
+        except EditConflict as exc:
+            db.session.rollback()
+            review_actions.flash_conflict(exc)
+            return False
+        except NotAllowed as exc:
+            db.session.rollback()
+            abort(403, str(exc))
+        return True
+
+    def delete_model(self, model):
+        try:
+            delete_review(db.session, review=model, expected_version=None, actor=self.actor, now=utcnow())
+            db.session.commit()
+        except (ReviewRejected, NotAllowed) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return True
+
+    def get_save_return_url(self, model, is_created=False):
+        return self.get_url(".details_view", id=model.id)
+
+    # -- details page and actions (clocks, timeline, history, who is notified)
+    @expose("/details/")
+    def details_view(self):
+        review = self.get_one(request.args.get("id"))
+        return self.render(self.details_template, **review_actions.details_context(self, review))
+
+    @expose("/update/", methods=("POST",))
+    def add_update_view(self):
+        return review_actions.add_update(self, self.get_one(request.form.get("id")))
+
+    @expose("/decide/", methods=("POST",))
+    def decide_view(self):
+        return review_actions.decide(self, self.get_one(request.form.get("id")))
+
+    @expose("/close/", methods=("POST",))
+    def close_view(self):
+        return review_actions.close(self, self.get_one(request.form.get("id")))
+
+    @expose("/reopen/", methods=("POST",))
+    def reopen_view(self):
+        return review_actions.reopen(self, self.get_one(request.form.get("id")))
+
+    @expose("/snooze/", methods=("POST",))
+    def snooze_view(self):
+        return review_actions.snooze(self, self.get_one(request.form.get("id")))
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        return review_actions.export(self, export_type)
+
+    def details_url(self, review: Review) -> str:
+        """The details page of a review."""
+        return self.get_url(".details_view", id=review.id)
+
+    def redirect_to(self, review: Review):
+        """Back to a review's page."""
+        return redirect(self.details_url(review))

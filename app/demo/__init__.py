@@ -1,0 +1,1 @@
+"""The fictional demo data set and its command."""

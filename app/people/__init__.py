@@ -1,0 +1,1 @@
+"""Users, roles, scopes and the Flask-Security-Too wiring."""

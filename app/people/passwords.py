@@ -1,0 +1,39 @@
+"""The password policy: length, the shipped common-password list, and an offline strength check (zxcvbn)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+MIN_SCORE = 3
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "lists" / "common_passwords_top10k.txt"
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The NCSC / Have I Been Pwned top 10,000 passwords, lower-cased (see data/lists/SOURCES.md)."""
+    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as fh:
+        return frozenset(line.strip().lower() for line in fh if line.strip())
+
+
+def password_problems(password: str, *, user_inputs: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Why a password is not acceptable (empty when it is). No composition rules; never echoes it."""
+    problems: list[str] = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Use at least {MIN_LENGTH} characters.")
+        return problems
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Use at most {MAX_LENGTH} characters.")
+        return problems
+    if password.strip().lower() in common_passwords():
+        problems.append("This password is on a list of commonly used, breached passwords.")
+        return problems
+    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    if result["score"] < MIN_SCORE:
+        hint = result["feedback"].get("warning") or "It would be easy to guess."
+        problems.append(f"This password is too weak. {hint} Try a longer phrase of unrelated words.")
+    return problems

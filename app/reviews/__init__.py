@@ -1,0 +1,1 @@
+"""The review record, its update timeline, lifecycle rules, clocks and services."""

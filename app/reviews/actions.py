@@ -1,0 +1,135 @@
+"""Status actions on a review: decide a rapid review (convert or close), close, reopen, snooze reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from app.audit.service import record
+from app.people.actor import Actor, NotAllowed, require
+from app.people.roles import Permission
+from app.reviews import lifecycle
+from app.reviews.models import Review
+from app.reviews.rules import Violation
+from app.reviews.service import (
+    ReviewRejected,
+    check_version,
+    create_review,
+    input_from_review,
+    record_transition,
+)
+from app.reviews.types import RapidOutcome
+from app.timezone import london_today
+
+
+def _guard(review: Review, actor: Actor, permission: Permission) -> None:
+    require(actor, permission)
+    if not actor.scope.covers_location(review.organisation_code):
+        raise NotAllowed("the review is outside your scope")
+
+
+def suggested_identifier(review: Review, outcome: RapidOutcome) -> str | None:
+    """A local identifier for the review a rapid review becomes (the rapid review's, with the new type)."""
+    return f"{review.local_identifier}-{outcome.value}"[:60] if review.local_identifier else None
+
+
+def decide_rapid_review(
+    session: Session,
+    *,
+    review: Review,
+    outcome: RapidOutcome,
+    decision_date: date,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+    new_local_identifier: str | None = None,
+) -> Review | None:
+    """Record a rapid review's decision; on conversion create the new review pre-filled and link both ways."""
+    _guard(review, actor, Permission.EDIT_REVIEWS)
+    check_version(session, review, expected_version)
+    try:
+        transition = lifecycle.decide_rapid_review(review, outcome=outcome, decision_date=decision_date,
+                                                   today=london_today(now))
+    except lifecycle.TransitionRefused as exc:
+        raise ReviewRejected([Violation("decision_date", str(exc))]) from None
+    created = None
+    if outcome.becomes is not None:
+        data = input_from_review(review)
+        data.review_type = outcome.becomes.value
+        data.notification_date = None
+        data.date_added = decision_date
+        data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
+        created = create_review(session, data=data, actor=actor, now=now)
+        review.converted_to_id = created.id
+    review.updated_at = now
+    session.flush()
+    record_transition(session, review, transition, actor=actor, now=now)
+    if created is not None:
+        record(session, action="review.convert", actor=actor, now=now, entity="review", entity_id=review.id,
+               review_id=review.id, review_version=review.version,
+               changes={"converted_to_id": [None, created.id]}, detail=f"became review #{created.id}")
+    return created
+
+
+def close_review(
+    session: Session, *, review: Review, actor: Actor, now: datetime, expected_version: int | None
+) -> None:
+    """Close an open review whose report is signed off and published or embargoed."""
+    _guard(review, actor, Permission.EDIT_REVIEWS)
+    check_version(session, review, expected_version)
+    try:
+        transition = lifecycle.close(review)
+    except lifecycle.TransitionRefused as exc:
+        raise ReviewRejected([Violation("status", str(exc))]) from None
+    review.updated_at = now
+    session.flush()
+    record_transition(session, review, transition, actor=actor, now=now)
+
+
+def reopen_review(
+    session: Session, *, review: Review, reason: str, actor: Actor, now: datetime, expected_version: int | None
+) -> None:
+    """Reopen a closed review with a reason (national admins)."""
+    _guard(review, actor, Permission.REOPEN_REVIEWS)
+    check_version(session, review, expected_version)
+    try:
+        transition = lifecycle.reopen(review, reason=reason)
+    except lifecycle.TransitionRefused as exc:
+        raise ReviewRejected([Violation("reason", str(exc))]) from None
+    review.updated_at = now
+    session.flush()
+    record_transition(session, review, transition, actor=actor, now=now)
+
+
+def snooze_reminders(
+    session: Session,
+    *,
+    review: Review,
+    until: date | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+) -> None:
+    """Pause stale-review reminders until a date, with a reason (None lifts the snooze)."""
+    _guard(review, actor, Permission.SNOOZE_REMINDERS)
+    check_version(session, review, expected_version)
+    today = london_today(now)
+    reason = (reason or "").strip()
+    if until is not None:
+        if until <= today:
+            raise ReviewRejected([Violation("until", "Snooze until must be a date after today.")])
+        if (until - today).days > 180:
+            raise ReviewRejected([Violation("until", "Reminders can be snoozed for at most 180 days.")])
+        if not reason:
+            raise ReviewRejected([Violation("reason", "Give a reason for snoozing the reminders.")])
+    before = [review.snoozed_until, review.snooze_reason]
+    review.snoozed_until, review.snooze_reason = until, (reason or None) if until else None
+    review.updated_at = now
+    session.flush()
+    record(session, action="review.snooze", actor=actor, now=now, entity="review", entity_id=review.id,
+           review_id=review.id, review_version=review.version,
+           changes={"snoozed_until": [before[0].isoformat() if before[0] else None,
+                                      until.isoformat() if until else None]},
+           detail=reason or "snooze lifted")
