@@ -86,19 +86,19 @@ def test_owner_killed_watchdog_stops_redis(tmp_path) -> None:
         time.sleep(120)
         """
     )
-    owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    try:
-        assert owner.stdout is not None
-        pid_text, workdir = owner.stdout.readline().split()
-        os.kill(owner.pid, signal.SIGKILL)
-        owner.wait()
-        assert pid_gone(int(pid_text))
-        for _ in range(100):
-            if not os.path.exists(workdir):
-                break
-            time.sleep(0.05)
-        assert not os.path.exists(workdir)
-    finally:
-        if owner.poll() is None:
-            owner.kill()
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as owner:
+        try:
+            assert owner.stdout is not None
+            pid_text, workdir = owner.stdout.readline().split()
+            os.kill(owner.pid, signal.SIGKILL)
             owner.wait()
+            assert pid_gone(int(pid_text))
+            for _ in range(100):
+                if not os.path.exists(workdir):
+                    break
+                time.sleep(0.05)
+            assert not os.path.exists(workdir)
+        finally:
+            if owner.poll() is None:
+                owner.kill()
+                owner.wait()

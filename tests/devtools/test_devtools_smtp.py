@@ -151,25 +151,25 @@ def test_read_caught_refuses_traversal_to_a_real_file(tmp_path: Path) -> None:
 
 
 def test_cli_runs_until_sigterm_and_prints_one_line_per_message(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "devtools.smtp_sink", "--port", "0", "--directory", str(tmp_path)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        banner = proc.stdout.readline()
-        assert banner.startswith("smtp-sink listening on 127.0.0.1:")
-        port = int(banner.split(":")[1].split(",")[0])
-        with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
-            client.send_message(_mail(subject="From the CLI"))
-        line = proc.stdout.readline()
-        assert "no-reply@example.com -> lead@example.com 'From the CLI'" in line
-        os.kill(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
-        assert [m.subject for m in list_caught(tmp_path)] == ["From the CLI"]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            banner = proc.stdout.readline()
+            assert banner.startswith("smtp-sink listening on 127.0.0.1:")
+            port = int(banner.split(":")[1].split(",")[0])
+            with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+                client.send_message(_mail(subject="From the CLI"))
+            line = proc.stdout.readline()
+            assert "no-reply@example.com -> lead@example.com 'From the CLI'" in line
+            os.kill(proc.pid, signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0
+            assert [m.subject for m in list_caught(tmp_path)] == ["From the CLI"]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
