@@ -117,7 +117,7 @@ def _state(pid: int) -> tuple[str, int] | None:
     return fields[0], int(fields[2])
 
 
-def _alive(pgids: list[int], pids: list[int]) -> bool:
+def alive(pgids: list[int], pids: list[int]) -> bool:
     """True while a registered pid or any member of a registered group runs (zombies do not count)."""
     for pid in pids:
         state = _state(pid)
@@ -158,9 +158,9 @@ def _watch(spec: dict) -> None:
     pids = [(p, s) for p, s in spec["pids"]]
     _send(pgids, pids, kill=False)
     deadline = time.monotonic() + _GRACE_SECONDS
-    while _alive(pgids, [p for p, _ in pids]) and time.monotonic() < deadline:
+    while alive(pgids, [p for p, _ in pids]) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if _alive(pgids, [p for p, _ in pids]):
+    if alive(pgids, [p for p, _ in pids]):
         _send(pgids, pids, kill=True)
         time.sleep(0.5)
     for path in spec["rmtree"]:
