@@ -129,3 +129,12 @@ def test_owner_killed_watchdog_stops_cluster() -> None:
             if owner.poll() is None:
                 owner.kill()
                 owner.wait()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the cluster to another OS user")
+def test_root_with_unreachable_base_dir_explains(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    with pytest.raises(RuntimeError, match="cannot reach"):
+        start_postgres(base_dir=private)
+    assert list(private.iterdir()) == []
