@@ -79,14 +79,14 @@ def spawn_reaper(
     return Reaper(proc, write_fd)
 
 
-_at_exit: dict[int, Callable[[], None]] = {}
+_at_exit: dict[int, tuple[int, Callable[[], None]]] = {}
 _at_exit_lock = threading.Lock()
 
 
 def stop_at_exit(key: object, stop: Callable[[], None]) -> None:
     """Call `stop` at interpreter exit unless `forget_at_exit(key)` ran first."""
     with _at_exit_lock:
-        _at_exit[id(key)] = stop
+        _at_exit[id(key)] = (os.getpid(), stop)
 
 
 def forget_at_exit(key: object) -> None:
@@ -98,7 +98,7 @@ def forget_at_exit(key: object) -> None:
 @atexit.register
 def _stop_all() -> None:
     with _at_exit_lock:
-        stops = list(_at_exit.values())
+        stops = [stop for pid, stop in _at_exit.values() if pid == os.getpid()]  # not in a forked child
         _at_exit.clear()
     for stop in reversed(stops):
         try:

@@ -102,3 +102,25 @@ def test_owner_killed_watchdog_stops_redis(tmp_path) -> None:
             if owner.poll() is None:
                 owner.kill()
                 owner.wait()
+
+
+def test_forgotten_server_is_stopped_at_exit_but_not_by_a_forked_child() -> None:
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        sys.path.insert(0, {str(REPO_ROOT)!r})
+        from devtools.redis_server import start_redis
+        s = start_redis()
+        child = os.fork()
+        if child == 0:
+            sys.exit(0)  # runs atexit in the child: it must not stop the parent's server
+        os.waitpid(child, 0)
+        print(s.pid, s.workdir, s.is_running(), s.client().ping(), flush=True)
+        # exits without calling stop()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    pid_text, workdir, running, ping = done.stdout.split()
+    assert (running, ping) == ("True", "True")
+    assert pid_gone(int(pid_text))
+    assert not os.path.exists(workdir)
