@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free loopback port, with password authentication.
 
-As root (CI), initdb refuses to run, so the server binaries run as the `postgres` system user (created by
-Debian's package) or, failing that, a dedicated `trackerpg` system user created on first use.
+As root (CI), initdb refuses to run, so the server binaries run (via runuser) as the `postgres` system user
+(created by Debian's package) or, failing that, a dedicated `trackerpg` system user created on first use. That
+user must reach the data directory: a base_dir it cannot traverse (pytest's tmp_path as root) is replaced by a
+fresh 0755 directory under /tmp, with a RuntimeWarning.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -110,11 +113,15 @@ class PostgresCluster:
             dbname=dbname or self.dbname, connect_timeout=5, **kwargs,
         )  # fmt: skip
 
-    def create_database(self, name: str) -> str:
-        """Create database `name` (letters, digits, underscores) and return its URL."""
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        """Create database `name` (letters, digits, underscores), optionally cloned from `template`; return its URL."""
         _check_name(name)
+        query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            _check_name(template)  # a template must have no open sessions while it is copied
+            query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
         with self.connect("postgres", autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(query)
         return self.url_for(name)
 
     def drop_database(self, name: str) -> None:
@@ -153,9 +160,8 @@ def _check_name(name: str) -> None:
         raise ValueError(f"database name must match {_NAME_RE.pattern}: {name!r}")
 
 
-def _prepare_root(base_dir: Path | None, user: str | None) -> tuple[Path, Path]:
-    """Create <root> (mode 0755) and <root>/data (0700, owned by the server's OS user)."""
-    parent = Path(base_dir) if base_dir is not None else Path("/tmp" if user else tempfile.gettempdir())
+def _make_root(parent: Path, user: str | None) -> tuple[Path, Path] | None:
+    """Create <parent>/tracker-pg-*/ (0755) and its data/ (0700, owned by `user`); None if `user` cannot reach it."""
     parent.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=parent))
     root.chmod(0o755)
@@ -166,11 +172,25 @@ def _prepare_root(base_dir: Path | None, user: str | None) -> tuple[Path, Path]:
         os.chown(datadir, info.pw_uid, info.pw_gid)
         if _run(user, ["test", "-w", str(datadir)], root).returncode != 0:
             shutil.rmtree(root, ignore_errors=True)
-            raise RuntimeError(
-                f"PostgreSQL runs as OS user {user!r}, which cannot reach {datadir}: every parent directory"
-                " needs o+x (pass a base_dir under /tmp, or leave it unset)"
-            )
+            return None
     return root, datadir
+
+
+def _prepare_root(base_dir: Path | None, user: str | None) -> tuple[Path, Path]:
+    """The cluster's fresh directories: under base_dir, or /tmp when root and base_dir is out of `user`'s reach."""
+    if base_dir is not None and (made := _make_root(Path(base_dir), user)) is not None:
+        return made
+    if base_dir is not None:  # typically pytest's tmp_path as root: /tmp/pytest-of-root is 0700
+        warnings.warn(
+            f"PostgreSQL runs as OS user {user!r}, which cannot reach {base_dir} (a parent directory lacks o+x);"
+            " the throwaway cluster goes under /tmp instead",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    made = _make_root(Path("/tmp" if user else tempfile.gettempdir()), user)
+    if made is None:
+        raise RuntimeError(f"PostgreSQL runs as OS user {user!r}, which cannot reach a fresh directory under /tmp")
+    return made
 
 
 def _initdb(bin_dir: Path, user: str | None, root: Path, datadir: Path, password: str) -> None:

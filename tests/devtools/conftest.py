@@ -1,31 +1,14 @@
-"""Shared helpers for the devtools tests (real processes, no mocks)."""
+"""Make the checkout importable: `.venv/bin/pytest` does not put it on sys.path by itself.
+
+tests/devtools deliberately has no __init__.py: without a tests/__init__.py it would become a package named
+`devtools` and shadow the real one.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:  # `.venv/bin/pytest` does not put the checkout on sys.path by itself
-    sys.path.insert(0, str(REPO_ROOT))
-
-
-def pid_gone(pid: int, timeout: float = 10.0) -> bool:
-    """True once `pid` no longer runs (a zombie waiting for init to reap it counts as gone)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            if stat[stat.rindex(")") + 2] == "Z":
-                return True
-        except OSError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)

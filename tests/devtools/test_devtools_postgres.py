@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import REPO_ROOT, pid_gone
+from devtools_testutil import REPO_ROOT, pid_gone
 
 from devtools import postgres
 from devtools.postgres import start_postgres
@@ -132,9 +134,38 @@ def test_owner_killed_watchdog_stops_cluster() -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the cluster to another OS user")
-def test_root_with_unreachable_base_dir_explains(tmp_path: Path) -> None:
-    private = tmp_path / "private"
+def test_root_with_unreachable_base_dir_falls_back_to_tmp(tmp_path: Path) -> None:
+    private = tmp_path / "private"  # pytest's tmp_path is under /tmp/pytest-of-root (0700) anyway
     private.mkdir(mode=0o700)
-    with pytest.raises(RuntimeError, match="cannot reach"):
-        start_postgres(base_dir=private)
+    with pytest.warns(RuntimeWarning, match="cannot reach"), start_postgres(base_dir=private) as fallback:
+        assert fallback.datadir.parent.parent == Path("/tmp")
+        with fallback.connect() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
     assert list(private.iterdir()) == []
+    assert not fallback.datadir.exists()
+
+
+def test_reachable_base_dir_is_used() -> None:
+    base = Path(tempfile.mkdtemp(prefix="tracker-pg-base-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        with start_postgres(base_dir=base) as inside:
+            assert inside.datadir.parent.parent == base
+        assert list(base.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_create_database_from_template(cluster) -> None:
+    with cluster.connect("postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE template_x")
+    with cluster.connect("template_x") as conn:
+        conn.execute("CREATE TABLE org (code text PRIMARY KEY)")
+        conn.execute("INSERT INTO org VALUES ('E38000001')")
+        conn.commit()
+    url = cluster.create_database("t_clone", template="template_x")
+    assert url.endswith("/t_clone")
+    with cluster.connect("t_clone") as conn:
+        assert conn.execute("SELECT code FROM org").fetchall() == [("E38000001",)]
+    cluster.drop_database("t_clone")
+    cluster.drop_database("template_x")

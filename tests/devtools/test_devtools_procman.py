@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, pid_gone
+from devtools_testutil import REPO_ROOT, pid_gone
 
 from devtools import procman
 from devtools.procman import Proc, run_foreground

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from conftest import REPO_ROOT, pid_gone
+from devtools_testutil import REPO_ROOT, pid_gone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+from devtools_testutil import REPO_ROOT
 
 from devtools.mailbox import list_caught, read_caught
 from devtools.smtp_sink import SmtpSink
