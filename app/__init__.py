@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_models()
     register_security(app)
     register_admin(app)
+    register_celery(app)
     register_views(app)
     register_cli(app)
     return app
@@ -63,6 +64,13 @@ def register_admin(app: Flask) -> None:
     from app.admin import init_admin
 
     init_admin(app)
+
+
+def register_celery(app: Flask) -> None:
+    """Celery bound to this app (the broker is only contacted when a task is sent)."""
+    from workflows.celery_app import celery_init_app
+
+    celery_init_app(app)
 
 
 def register_views(app: Flask) -> None:

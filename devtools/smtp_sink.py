@@ -24,7 +24,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from devtools.mailbox import mail_id
+from app.notifications.mailcatcher import mail_id
 
 HOST = "127.0.0.1"
 REFUSAL = "451 4.3.0 Temporary failure: the SMTP sink is refusing mail (SmtpSink.refuse(True))"

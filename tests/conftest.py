@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TRACKER_ENV", "test")
@@ -97,11 +98,24 @@ def app_config(database_url, tmp_path):
     }
 
 
+class RequestScopedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The test itself holds an app context (to use the session); without this, requests would share its
+    `g` (the signed-in user, the actor) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
     """A fresh app bound to a private database."""
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     application = create_app("test", app_config)
+    application.test_client_class = RequestScopedClient
     with application.app_context():
         yield application
         db.session.remove()

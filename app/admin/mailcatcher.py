@@ -27,8 +27,9 @@ class MailCatcherView(TrackerBaseView):
 
     @expose("/message/")
     def message(self):
-        message = read_caught(self._directory(), request.args.get("id", ""))
-        if message is None:
+        try:
+            message = read_caught(self._directory(), request.args.get("id", ""))
+        except (ValueError, OSError):
             abort(404)
         return self.render("admin/mailcatcher/message.html", message=message, parts=message_parts(message),
                            mail_id=request.args.get("id"))

@@ -17,6 +17,11 @@ from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES
 THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
 
 
+def _choice(value) -> str:
+    """Select values as text; a missing value (None) is the blank choice, not the string 'None'."""
+    return "" if value is None else str(value)
+
+
 def _date(name: str, description: str = "") -> DateField:
     return DateField(label(name), validators=[Optional()], format="%Y-%m-%d", description=description)
 
@@ -38,7 +43,7 @@ class ReviewForm(FlaskForm):
 
     review_type = SelectField(label("review_type"), choices=[("", "Choose a type"), *TYPE_CHOICES])
     type_other_description = _text("type_other_description", "Only when the type is Other.")
-    organisation_code = SelectField(label("organisation_code"), choices=[])
+    organisation_code = SelectField(label("organisation_code"), choices=[], default="", coerce=_choice)
     date_added = _date("date_added", "Date of the decision to review / referral to the board.")
     incident_date = _date("incident_date")
     notification_date = _date(
@@ -46,17 +51,17 @@ class ReviewForm(FlaskForm):
         "Rapid reviews: the date the serious incident was notified (starts the 15-working-day clock).",
     )
     dp_initials = _text("dp_initials", "2 to 4 letters: initials only, never a name.")
-    partnership_id = SelectField(label("partnership_id"), choices=[])
+    partnership_id = SelectField(label("partnership_id"), choices=[], default="", coerce=_choice)
     steis_number = _text("steis_number", "Format YYYY/NNNNN, e.g. 2021/12345. At least one identifier is required.")
     lfpse_reference = _text("lfpse_reference")
     local_identifier = _text("local_identifier", NO_PII)
     overview = _area("overview", NO_PII)
-    theme_1 = SelectField(label("theme_1"), choices=[])
-    theme_2 = SelectField(label("theme_2"), choices=[])
-    theme_3 = SelectField(label("theme_3"), choices=[])
+    theme_1 = SelectField(label("theme_1"), choices=[], default="", coerce=_choice)
+    theme_2 = SelectField(label("theme_2"), choices=[], default="", coerce=_choice)
+    theme_3 = SelectField(label("theme_3"), choices=[], default="", coerce=_choice)
     media_interest = BooleanField(label("media_interest"))
     signed_off_date = _date("signed_off_date")
-    publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES)
+    publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES, default="", coerce=_choice)
     publication_date = _date("publication_date")
     embargo_review_date = _date("embargo_review_date", "Required when the report is embargoed.")
     report_url = _text("report_url", "An https:// address.")
@@ -82,6 +87,9 @@ def set_choices(form: ReviewForm, scope: Scope) -> None:
     form.partnership_id.choices = [("", "None / not recorded")] + [(str(p.id), p.name) for p in partnerships]
     themes = [(t.code, t.label + f" ({t.applies_to})") for t in
               db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.code))]
+    for field in form:
+        if isinstance(field, SelectField) and field.data is None:
+            field.data = ""  # a blank record value is the blank choice (WTForms skips coerce for None)
     form.theme_1.choices = [("", "Choose a theme"), *themes]
     form.theme_2.choices = [("", "None"), *themes]
     form.theme_3.choices = [("", "None"), *themes]

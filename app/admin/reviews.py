@@ -73,6 +73,21 @@ def _organisation(view, context, model: Review, name) -> str:
     return f"{model.organisation.name} ({model.organisation_code})"
 
 
+class RenderedByForm(rules.BaseRule):
+    """Hidden fields (version, CSRF token) are rendered by the form's hidden_tag(); this keeps them in the form."""
+
+    def __init__(self, *names: str):
+        super().__init__()
+        self.names = list(names)
+
+    @property
+    def visible_fields(self) -> list[str]:
+        return self.names
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        return ""
+
+
 FORM_SECTIONS = [
     rules.FieldSet(["review_type", "type_other_description", "organisation_code", "dp_initials", "partnership_id",
                     "media_interest"], "The review"),
@@ -82,6 +97,7 @@ FORM_SECTIONS = [
     rules.FieldSet(["signed_off_date", "publication_status", "publication_date", "embargo_review_date", "report_url"],
                    "Sign-off and publication"),
     rules.FieldSet(["learning_1", "learning_2", "learning_3", "recommendations"], "Learning"),
+    RenderedByForm("version", "csrf_token"),
 ]
 
 
@@ -118,8 +134,8 @@ class ReviewView(ScopedModelView):
     }
     column_searchable_list = ["steis_number", "lfpse_reference", "local_identifier"]
     column_filters = review_filters()
-    form_create_rules = [*FORM_SECTIONS, "version", "csrf_token"]
-    form_edit_rules = [*FORM_SECTIONS, "version", "csrf_token"]
+    form_create_rules = FORM_SECTIONS
+    form_edit_rules = FORM_SECTIONS
 
     def scope_clause(self, actor):
         return in_scope(actor.scope)
@@ -154,8 +170,6 @@ class ReviewView(ScopedModelView):
         set_choices(form, self.actor.scope)
         if request.method == "GET" and obj is not None:
             prefill_themes(form, obj.theme_codes)
-            form.partnership_id.data = str(obj.partnership_id or "")
-            form.publication_status.data = obj.publication_status or ""
         return form
 
     def create_model(self, form):

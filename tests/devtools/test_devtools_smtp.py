@@ -1,4 +1,4 @@
-"""devtools.smtp_sink and devtools.mailbox: a real SMTP server on loopback, driven with smtplib."""
+"""devtools.smtp_sink and the app's mail catcher reader: a real SMTP server on loopback, driven with smtplib."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from devtools_testutil import REPO_ROOT
 
-from devtools.mailbox import list_caught, read_caught
+from app.notifications.mailcatcher import list_caught, read_caught
 from devtools.smtp_sink import SmtpSink
 
 

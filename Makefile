@@ -1,0 +1,51 @@
+# The two README commands are `make run` and `make test`; everything else is here for developers and CI.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+REQ_HASH := $(shell cat requirements.txt | md5sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.runtime-$(REQ_HASH)
+DEV_STAMP := $(VENV)/.dev-$(DEV_HASH)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres lint security-scan bench run-prod-local clean deps dev-deps system-packages
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed: on Debian install it with: sudo apt-get install -y python3-venv"; exit 1; }
+	@$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME_STAMP): $(BIN)/python requirements.txt
+	$(BIN)/pip install -q -r requirements.txt
+	@rm -f $(VENV)/.runtime-*; touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@rm -f $(VENV)/.dev-*; touch $@
+
+deps: $(RUNTIME_STAMP)
+dev-deps: $(DEV_STAMP)
+
+system-packages:
+	@scripts/ensure-system-packages.sh chromium postgresql
+
+## make run: set up, migrate, load reference + demo data, run web, worker, beat, Redis and the mail catcher.
+run: deps
+	@$(BIN)/python -m devtools.run
+
+## make test: set up and run the whole suite (it starts its own Redis, SMTP server, worker and PostgreSQL).
+test: dev-deps system-packages
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-postgres: the same suite against a throwaway PostgreSQL cluster.
+test-postgres: dev-deps system-packages
+	TRACKER_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
