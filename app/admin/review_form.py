@@ -61,7 +61,8 @@ class ReviewForm(FlaskForm):
     theme_3 = SelectField(label("theme_3"), choices=[], default="", coerce=_choice)
     media_interest = BooleanField(label("media_interest"))
     signed_off_date = _date("signed_off_date")
-    publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES, default="", coerce=_choice)
+    publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES, default="",
+                                     coerce=_choice)
     publication_date = _date("publication_date")
     embargo_review_date = _date("embargo_review_date", "Required when the report is embargoed.")
     report_url = _text("report_url", "An https:// address.")
