@@ -31,8 +31,24 @@ DOMAIN_TERMS = _terms(
     """
 )
 
-# Anonymised labels used in published reviews ("Baby A", "Child B"): "Baby" is in the forename list.
-ANONYMISED_LABELS = frozenset({"baby"})
+# Anonymised labels used in published reviews ("Baby A", "Child B": "Baby" is in the forename list) and
+# faith names that are also in it ("converted to Islam").
+ANONYMISED_LABELS = frozenset({"baby", "islam"})
+
+# Countries and cities that are also forenames (India, Jordan, Paris...): a place after "from", "in",
+# "via" ... ("moved from India"), a name otherwise ("Jordan told his teacher").
+PLACES_ABROAD = _terms(
+    """
+    adelaide asia austin boston brooklyn cairo charlotte chelsea cuba dallas denver derry dominica florence
+    geneva georgia havana india israel jordan kenya kingston mali memphis milan orlando paris rome siena
+    sierra sofia sydney venice verona vienna
+    """
+)
+PLACE_PREPOSITIONS = frozenset({"from", "in", "via", "across", "near", "into", "visited"})
+
+# A capitalised forename straight after an article is an adjective or a name of a thing
+# ("a Christian church", "the Paris attacks"), not a person.
+ARTICLES = frozenset({"a", "an", "the"})
 
 # Month and day names (and month abbreviations): "April", "May", "June", "August", "Jan" are forenames,
 # and identifiers often carry a month ("DHR June 2021").

@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 
 from app.privacy.allowlist import (
+    ARTICLES,
     CAPITALISED_TERMS,
     CONNECTORS,
     DOMAIN_TERMS,
     NAME_FIRST_WORDS,
     ORG_PREFIXES,
     ORG_SUFFIXES,
+    PLACE_PREPOSITIONS,
+    PLACES_ABROAD,
     SURNAME_LIKE_SUFFIXES,
     TITLES,
 )
@@ -36,6 +39,8 @@ _TITLE_GAP = re.compile(r"\.? +")
 _LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
 _RUN_GAP = re.compile(r"\s{1,2}|\s?&\s?|'\s")
 _ORG_RUN = 7
+# Words written in capitals in an identifier are read as a name only from this length ("SARAH", "OLIVIAK").
+_MIN_CAPITALS_NAME = 5
 
 
 def _is_title_case(word: str) -> bool:
@@ -115,10 +120,22 @@ class _Text:
                 return False
             word = self.tokens[position]
             if word.key in ORG_SUFFIXES:
+                if self.tokens[index].possessive and position == index + 1 and word.text.islower():
+                    return False  # "Olivia's school", "Kevin's house": the person's, not a name of a place
                 return word.key not in SURNAME_LIKE_SUFFIXES or self._named_thing(index)
             if not (word.text[:1].isupper() or word.key in CONNECTORS):
                 return False
         return False
+
+    def place_abroad(self, index: int) -> bool:
+        """True for a country or city that is also a forename, after "from", "in", ... ("moved from India")."""
+        token, previous = self.tokens[index], self.token(index - 1)
+        return (
+            token.key in PLACES_ABROAD
+            and not token.possessive
+            and previous is not None
+            and (previous.key in PLACE_PREPOSITIONS or (previous.key == "and" and self.place_abroad(index - 2)))
+        )
 
     def _named_thing(self, index: int) -> bool:
         """True for "Clare's Law" / "the Victoria line": a possessive, or "the" before the name."""
@@ -142,7 +159,7 @@ class _Text:
 
 
 def _glued_forename(word: str, words: Lexicon, *, strict: bool) -> bool:
-    """True for a forename glued to one or two initials: "JonS", "SarahJT", "JSarah"; strict adds "jons", "JONS"."""
+    """True for a forename glued to one or two initials: "JonS", "SarahJT", "JSarah"; strict adds "jons", "SARAHJ"."""
 
     def forename(part: str) -> bool:
         key = fold(part)
@@ -154,7 +171,9 @@ def _glued_forename(word: str, words: Lexicon, *, strict: bool) -> bool:
             return True
     if not strict or not (word.islower() or word.isupper()):
         return False
-    return any(len(word) - size >= MIN_NAME_LENGTH and forename(word[:-size]) for size in (1, 2))
+    # In capitals a three-letter head is too often an abbreviation (LEIC, MANC, DEVN): need four letters.
+    shortest = MIN_NAME_LENGTH if word.islower() else _MIN_CAPITALS_NAME - 1
+    return any(len(word) - size >= shortest and forename(word[:-size]) for size in (1, 2))
 
 
 def _identifier_name(text: _Text, index: int) -> bool:
@@ -162,8 +181,8 @@ def _identifier_name(text: _Text, index: int) -> bool:
     forenames = text.words.forenames
     if text.after_title(index) and len(token.text) >= 2 and token.text[:1].isupper():
         return True
-    if token.text.isupper() and len(token.text) <= MIN_NAME_LENGTH:
-        # Three capitals are almost always a code (QMJ, RAJ, NCL); only "BEN.T" style is a name.
+    if token.text.isupper() and len(token.text) < _MIN_CAPITALS_NAME:
+        # Short capitals are almost always codes (QMJ, RAJ, BRAD, MANC); only "BEN.T" / "LEON-T" is a name.
         following = text.token(index + 1)
         return (
             token.key in forenames
@@ -190,7 +209,10 @@ def _free_text_name(text: _Text, index: int) -> bool:
         return False
     if text.initial_follows(index, any_case=False):
         return True
-    if text.organisation_context(index):
+    if text.organisation_context(index) or text.place_abroad(index):
+        return False
+    previous = text.token(index - 1)
+    if previous is not None and previous.key in ARTICLES and not text.sentence_start(index):
         return False
     if is_word:
         return key not in CAPITALISED_TERMS and text.stands_alone(index)

@@ -35,10 +35,10 @@ _ORDINAL = {"1": "st", "2": "nd", "3": "rd"}
 # "(0161) 496-0000", "+44 (0)20 7946 0958". Each group keeps its position.
 # Only runs holding at least ten digits are of interest (the lookahead skips years, ages and counts).
 _DIGIT_RUN = re.compile(
-    r"(?<![\d.,/])(?=[+(]?(?:[ \t\u00a0\-.()]{0,3}\d){10})\+?\(?\d+(?:[ \t\u00a0\-.()]{1,3}\d+)*(?![\d/]|[.,]\d)"
+    r"(?<![\d.,])(?=[+(]?(?:[ \t\u00a0\-.()]{0,3}\d){10})\+?\(?\d+(?:[ \t\u00a0\-.()]{1,3}\d+)*(?!\d|[.,]\d)"
 )
 _GROUP = re.compile(r"\d+")
-_NHS_SEPARATORS = frozenset(" \t\u00a0-")
+_NHS_SEPARATORS = frozenset(" \t\u00a0-.")
 _PHONE_PREFIXES = ("01", "02", "03", "07", "08")
 
 
@@ -63,7 +63,7 @@ def _groups(run: re.Match[str]) -> list[re.Match[str]]:
 
 
 def _only_nhs_separators(text: str, first: re.Match[str], last: re.Match[str]) -> bool:
-    """True when the groups from first to last are joined only by spaces or dashes."""
+    """True when the groups from first to last are joined only by spaces, dashes or dots."""
     between = text[first.start() : last.end()]
     return all(ch.isdigit() or ch in _NHS_SEPARATORS for ch in between)
 
