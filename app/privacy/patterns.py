@@ -77,7 +77,7 @@ def find_nhs_numbers(text: str) -> list[Span]:
         groups = _groups(run)
         for i, first in enumerate(groups):
             digits = ""
-            for last in groups[i:]:
+            for last in groups[i : i + 10]:
                 digits += last.group()
                 if len(digits) >= 10:
                     break
@@ -134,7 +134,7 @@ def find_phone_numbers(text: str) -> list[Span]:
         while index < len(groups):
             group = groups[index].group()
             # A national number starts with its area or mobile code: at least three digits ("020", "0161").
-            taken = _take_phone(parts[index:]) if group.startswith("0") and len(group) >= 3 else None
+            taken = _take_phone(parts[index : index + 11]) if group.startswith("0") and len(group) >= 3 else None
             if taken:
                 spans.append((groups[index].start(), taken[1]))
                 index += taken[0]
