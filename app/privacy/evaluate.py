@@ -1,6 +1,6 @@
 """Precision and recall of the guard per kind on the labelled examples (tests/privacy/labelled_examples.csv).
 
-``python -m app.privacy.evaluate [CSV]`` prints the table pasted into docs/PII_GUARD.md.
+``python -m app.privacy.evaluate [CSV] [--show-text]`` prints the table pasted into docs/PII_GUARD.md.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Evaluation:
 
     examples: int = 0
     scores: dict[str, Score] = field(default_factory=lambda: {kind: Score() for kind in [*KINDS, OVERALL]})
-    mistakes: list[tuple[str, str, set[str], set[str]]] = field(default_factory=list)
+    mistakes: list[tuple[int, str, str, set[str], set[str]]] = field(default_factory=list)
 
 
 def load_examples(path: Path = LABELLED_EXAMPLES) -> list[dict[str, str]]:
@@ -70,7 +70,7 @@ def evaluate(path: Path = LABELLED_EXAMPLES) -> Evaluation:
                 score.fn += kind in expected and kind not in found
                 score.support += kind in expected
         if expected != found:
-            result.mistakes.append((row["field_kind"], row["text"], expected, found))
+            result.mistakes.append((result.examples + 1, row["field_kind"], row["text"], expected, found))
     return result
 
 
@@ -91,13 +91,17 @@ def table(result: Evaluation) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Print the table and the mismatching examples (these are fictional test texts, safe to print)."""
-    result = evaluate(Path(argv[0]) if argv else LABELLED_EXAMPLES)
+    """Print the table, then which rows disagree with their labels (their text only with --show-text)."""
+    show_text = "--show-text" in argv
+    paths = [arg for arg in argv if arg != "--show-text"]
+    result = evaluate(Path(paths[0]) if paths else LABELLED_EXAMPLES)
     print(table(result))
     if result.mistakes:
-        print("\nMismatches (field kind, expected, found, text):")
-        for field_kind, text, expected, found in result.mistakes:
-            print(f"- {field_kind}: expected {sorted(expected)}, found {sorted(found)}: {text}")
+        # Texts are only printed on request, so the script is safe to point at a file of real records.
+        print("\nMismatches (CSV line, field kind, expected, found" + (", text):" if show_text else "):"))
+        for line, field_kind, text, expected, found in result.mistakes:
+            shown = f": {text}" if show_text else ""
+            print(f"- line {line}, {field_kind}: expected {sorted(expected)}, found {sorted(found)}{shown}")
     return 0
 
 
