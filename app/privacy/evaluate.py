@@ -1,17 +1,21 @@
 """Precision and recall of the guard per kind on the labelled examples (tests/privacy/labelled_examples.csv).
 
-``python -m app.privacy.evaluate [CSV] [--show-text]`` prints the table pasted into docs/PII_GUARD.md.
+``python -m app.privacy.evaluate [CSV] [--show-text] [--probe-names]`` prints the tables pasted into
+docs/PII_GUARD.md. The name probe drops randomly drawn forenames into fixed templates: a check on names
+nobody picked by hand.
 """
 
 from __future__ import annotations
 
 import csv
+import random
+import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.privacy.guard import KINDS, scan_text
-from app.privacy.lexicon import REPO_ROOT
+from app.privacy.lexicon import REPO_ROOT, lexicon
 
 LABELLED_EXAMPLES = REPO_ROOT / "tests" / "privacy" / "labelled_examples.csv"
 OVERALL = "overall"
@@ -90,10 +94,37 @@ def table(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
+# Templates for the name probe: (template, identifier field?). {N} = Forename, {n} = forename, {I}/{i} = initial.
+PROBE_TEMPLATES = (
+    ("{N} was seen by the GP.", False),
+    ("The social worker spoke to {N} about school.", False),
+    ("{N}'s mother attended the meeting.", False),
+    ("{N}{I}", True),
+    ("{n}.{i}", True),
+    ("{N}-{I}", True),
+    ("SAR-{N}-2021", True),
+)
+
+
+def probe_names(*, size: int = 1000, seed: int = 20240601) -> dict[str, float]:
+    """Share of randomly drawn forenames (from the whole cut-off list) found in each probe template."""
+    rng = random.Random(seed)
+    sample = rng.sample(sorted(lexicon().forenames), size)
+    rates = {}
+    for template, identifier in PROBE_TEMPLATES:
+        found = 0
+        for name in sample:
+            initial = rng.choice(string.ascii_uppercase)
+            text = template.format(N=name.capitalize(), n=name, I=initial, i=initial.lower())
+            found += any(finding.kind == "name" for finding in scan_text(text, identifier=identifier))
+        rates[template] = found / size
+    return rates
+
+
 def main(argv: list[str]) -> int:
     """Print the table, then which rows disagree with their labels (their text only with --show-text)."""
     show_text = "--show-text" in argv
-    paths = [arg for arg in argv if arg != "--show-text"]
+    paths = [arg for arg in argv if not arg.startswith("--")]
     result = evaluate(Path(paths[0]) if paths else LABELLED_EXAMPLES)
     print(table(result))
     if result.mistakes:
@@ -102,6 +133,11 @@ def main(argv: list[str]) -> int:
         for line, field_kind, text, expected, found in result.mistakes:
             shown = f": {text}" if show_text else ""
             print(f"- line {line}, {field_kind}: expected {sorted(expected)}, found {sorted(found)}{shown}")
+    if "--probe-names" in argv:
+        print("\nName probe (1,000 random forenames from the list; share found):\n")
+        print("| template | field | found |\n|---|---|---:|")
+        for (template, identifier), rate in zip(PROBE_TEMPLATES, probe_names().values(), strict=True):
+            print(f"| `{template}` | {'identifier' if identifier else 'free text'} | {rate:.3f} |")
     return 0
 
 
