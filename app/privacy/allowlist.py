@@ -32,8 +32,8 @@ DOMAIN_TERMS = _terms(
 )
 
 # Anonymised labels used in published reviews ("Baby A", "Child B": "Baby" is in the forename list) and
-# faith names that are also in it ("converted to Islam").
-ANONYMISED_LABELS = frozenset({"baby", "islam"})
+# faith terms that are also in it ("converted to Islam", "during Ramadan").
+LABELS_AND_FAITH_TERMS = frozenset({"baby", "islam", "ramadan"})
 
 # Countries and cities that are also forenames (India, Jordan, Paris...): a place after "from", "in",
 # "via" ... ("moved from India"), a name otherwise ("Jordan told his teacher").

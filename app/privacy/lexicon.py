@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from app.privacy.allowlist import ANONYMISED_LABELS, MONTHS_AND_DAYS
+from app.privacy.allowlist import LABELS_AND_FAITH_TERMS, MONTHS_AND_DAYS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LISTS_DIR = REPO_ROOT / "data" / "lists"
@@ -161,5 +161,5 @@ def lexicon() -> Lexicon:
         places=frozenset(places),
         place_phrases={first: tuple(sorted(group, key=len, reverse=True)) for first, group in phrases.items()},
         org_codes=_org_codes(),
-        never_names=MONTHS_AND_DAYS | ANONYMISED_LABELS,
+        never_names=MONTHS_AND_DAYS | LABELS_AND_FAITH_TERMS,
     )
