@@ -1,7 +1,8 @@
 """Make the repository root importable (``import app``) when pytest is run as ``.venv/bin/pytest``.
 
-The project has no ``pythonpath`` setting yet; once ``[tool.pytest.ini_options] pythonpath = ["."]`` exists
-this file can go.
+Needed only while ``tests/`` is not a package on this branch's base: once ``tests/__init__.py`` exists
+(as on main since the foundation commit) pytest puts the repository root on ``sys.path`` itself and this
+file can go.
 """
 
 import sys
