@@ -1,0 +1,1 @@
+"""Tests of the patient-identifiable-data guard (app/privacy)."""
