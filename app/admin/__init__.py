@@ -13,6 +13,7 @@ def init_admin(app: Flask) -> Admin:
     """Create the admin with every screen; each screen checks role and scope itself."""
     from app.admin.audit import AuditView
     from app.admin.dashboard import DashboardView
+    from app.admin.imports import ImportView
     from app.admin.mailcatcher import MailCatcherView
     from app.admin.people import UserView
     from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
@@ -26,6 +27,7 @@ def init_admin(app: Flask) -> Admin:
         index_view=DashboardView(name="Dashboard", url="/admin", endpoint="admin"),
     )
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
+    admin.add_view(ImportView(name="Import", endpoint="imports", url="/admin/import"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))
     admin.add_view(RegionView(db, category="Reference data"))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.imports.values import CellError, clean_text, fold
@@ -51,6 +51,14 @@ def _name_keys(name: str) -> set[str]:
     return keys
 
 
+def _input_keys(text: str) -> list[str]:
+    """A typed name folded, then without 'NHS', without 'CCG', without an 'ICB - code' suffix: most specific first."""
+    keys = [fold(text)]
+    for pattern in (r"^nhs ", r" ccg$", r" icb [0-9a-z]{3,5}$"):
+        keys.append(re.sub(pattern, "", keys[-1]))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
 class ReferenceLookups:
     """Organisation, theme and partnership look-ups for one import (strong references keep the session's cache)."""
 
@@ -80,8 +88,10 @@ class ReferenceLookups:
 
         for loc in self.locations.values():
             add(loc.name, loc.code, CURRENT_NAME)
+        first = self.session.scalar(select(func.min(HierarchyEntry.valid_from)))
         for entry in self.session.scalars(select(HierarchyEntry)):
-            add(entry.location_name, entry.location_code, f"{entry.vintage_label} CCG / sub-ICB location name")
+            kind = "CCG" if entry.valid_from == first else "sub-ICB location"
+            add(entry.location_name, entry.location_code, f"{entry.vintage_label} {kind} name")
         for row in self.session.scalars(select(CcgCrosswalk)):
             add(row.ccg_name, row.location_code, "April 2021 CCG name")
         for legacy in self.session.scalars(select(LegacyCcgCode)):
@@ -122,8 +132,11 @@ class ReferenceLookups:
         return self._codes[code]
 
     def _by_name(self, text: str) -> OrganisationMatch:
-        key = fold(text)
-        found = self._names.get(key, set())
+        found: set[tuple[str, str, str]] = set()
+        for key in _input_keys(text):  # the most specific spelling that names something wins
+            found = self._names.get(key, set())
+            if found:
+                break
         codes = {code for code, _, _ in found}
         if not codes:
             raise CellError("Not a sub-ICB location or CCG: expected an ODS code (for example 93C, or an old CCG "

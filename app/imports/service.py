@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,23 +25,24 @@ from app.imports.lookups import ReferenceLookups
 from app.imports.plan import (
     AmbiguousMatch,
     DuplicateRows,
-    becomes_types,
+    FileReviews,
+    ReviewIndex,
     changed_fields,
-    find_match,
     merged_input,
     same_text,
 )
 from app.imports.readers import ImportRefused, Limits, Table, is_blank, open_table
-from app.imports.report import ImportReport, RowOutcome
+from app.imports.report import CellProblem, ImportReport, RowOutcome
 from app.imports.rows import ImportRow, RowReader
 from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
-from app.reviews.actions import decide_rapid_review, suggested_identifier
+from app.reviews.actions import decide_rapid_review
 from app.reviews.fields import label
 from app.reviews.models import Review
-from app.reviews.service import ReviewRejected, create_review, input_from_review, update_review
+from app.reviews.service import ReviewRejected, check_input, create_review, input_from_review, update_review
 from app.reviews.timeline import add_update
 from app.reviews.types import RapidOutcome, ReviewStatus, ReviewType
+from app.timezone import london_today
 
 HEADER_SEARCH_ROWS = 10
 Progress = Callable[[int, int], None]
@@ -102,12 +102,13 @@ class ImportRun:
         self.mapping = mapping
         self.lookups = ReferenceLookups(session)
         self.duplicates = DuplicateRows()
+        self.file_reviews = FileReviews()
+        self.index = ReviewIndex(session)
         self.outcomes: dict[int, RowOutcome] = {}
         self.review_ids: dict[int, int] = {}
         self.decisions: list[tuple[ImportRow, int]] = []
         self.statuses: list[tuple[int, str, int]] = []
-        self.by_tracker_number: dict[str, int] = {}
-        self.by_identity: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self.column_order: dict[str, int] = {}
         self.current_row = 0
         self.reader: RowReader | None = None
 
@@ -137,6 +138,7 @@ class ImportRun:
         report.header_row = headers.header_row
         report.columns = [(c.header, target_label(c.target)) for c in headers.columns]
         report.derived_columns, report.unknown_columns = headers.derived, headers.unknown
+        self.column_order = {c.header: c.index for c in headers.columns}
         self.reader = RowReader(headers, self.lookups, epoch=table.epoch)
         total, last = max(table.row_count - 1, 0), headers.header_row
         for source in (buffered, rows):
@@ -155,10 +157,15 @@ class ImportRun:
             self._decide(row, review_id)
         self._finish()
 
-    # -- problems
-    def _fail(self, row: ImportRow, problems: list[tuple[str, str]]) -> None:
-        self.report.problems.extend(self.reader.problem(row, name, message) for name, message in problems)
+    # -- problems: sorted as the row reads, left to right
+    def _refuse(self, row: ImportRow, problems: list[CellProblem]) -> None:
+        unique = list(dict.fromkeys(problems))
+        unique.sort(key=lambda p: self.column_order.get(p.column, len(self.column_order)))
+        self.report.problems.extend(unique)
         self.outcomes.pop(row.number, None)
+
+    def _problems(self, row: ImportRow, found: list[tuple[str, str]]) -> list[CellProblem]:
+        return [self.reader.problem(row, name, message) for name, message in found]
 
     def _consistency(self, row: ImportRow) -> list[tuple[str, str]]:
         out = []
@@ -175,22 +182,31 @@ class ImportRun:
             out.append(("converted_to_id", "A review it became is given, but the rapid review has no decision."))
         return out
 
+    def _rule_problems(self, row: ImportRow, problems: list[CellProblem]) -> list[CellProblem]:
+        """The form's rules on what could be read of a row with bad cells (columns already reported are skipped)."""
+        try:
+            match = self.index.find(row.data)
+        except AmbiguousMatch:
+            match = None
+        data = merged_input(row, match) if match is not None else row.data
+        violations = check_input(self.session, data, actor=self.actor, today=london_today(self.now), review=match)
+        reported = {p.column for p in problems}
+        return [p for p in self._problems(row, [(v.field, v.message) for v in violations]) if p.column not in reported]
+
     # -- first pass: fields and latest update
     def _row(self, row: ImportRow) -> None:
-        checks = self._consistency(row) + self.duplicates.check(row)
         if row.remapped:
             self.report.remapped.append(row.remapped)
-        if row.problems or checks:
-            self.report.problems.extend(row.problems)
-            self._fail(row, checks)
-            return
+        problems = row.problems + self._problems(row, self._consistency(row) + self.duplicates.check(row))
         org = row.data.organisation_code
         if org and not self.actor.scope.covers_location(org):
-            self._fail(row, [("organisation_code", f"Organisation is outside your scope ({self.actor.scope.label}): "
-                                                   "nothing in this file is imported while it holds this row.")])
-            return
+            message = (f"Organisation is outside your scope ({self.actor.scope.label}): nothing in this file is "
+                       "imported while it holds this row.")
+            return self._refuse(row, [*problems, *self._problems(row, [("organisation_code", message)])])
+        if problems:
+            return self._refuse(row, problems + self._rule_problems(row, problems))
         try:
-            review = find_match(self.session, row.data)
+            review = self.index.find(row.data)
             if review is None:
                 review = create_review(self.session, data=row.data, actor=self.actor, now=self.now)
                 outcome = RowOutcome(row.number, "create", row.identifier)
@@ -198,16 +214,20 @@ class ImportRun:
                 outcome = self._update(row, review)
             outcome = self._latest_update(row, review, outcome)
         except AmbiguousMatch as exc:
-            self._fail(row, [("local_identifier", str(exc))])
-            return
+            return self._refuse(row, self._problems(row, [("local_identifier", str(exc))]))
         except ReviewRejected as exc:
-            self._fail(row, [(v.field, v.message) for v in exc.violations])
-            return
+            return self._refuse(row, self._problems(row, [(v.field, v.message) for v in exc.violations]))
         except NotAllowed as exc:
-            self._fail(row, [("organisation_code", f"Not allowed: {exc}.")])
-            return
+            return self._refuse(row, self._problems(row, [("organisation_code", f"Not allowed: {exc}.")]))
+        self.index.remember(review)
         self.outcomes[row.number] = outcome
-        self._remember(row, review)
+        self.review_ids[row.number] = review.id
+        self.file_reviews.add(review, row.tracker_number)
+        if row.rapid_outcome and row.decision_date:
+            self.decisions.append((row, review.id))
+        if row.status_in_file:
+            self.statuses.append((row.number, row.status_in_file, review.id))
+        return None
 
     def _update(self, row: ImportRow, review: Review) -> RowOutcome:
         merged = merged_input(row, review)
@@ -228,68 +248,32 @@ class ImportRun:
         return replace(outcome, action=action, changes=(*outcome.changes, f"{label('latest_update')} (new timeline "
                                                                           "entry)"))
 
-    def _remember(self, row: ImportRow, review: Review) -> None:
-        self.review_ids[row.number] = review.id
-        if row.tracker_number:
-            self.by_tracker_number[row.tracker_number] = review.id
-        for value in {review.steis_number, review.lfpse_reference, review.local_identifier} - {None}:
-            self.by_identity.setdefault((review.organisation_code, value), []).append((review.review_type, review.id))
-        if row.rapid_outcome and row.decision_date:
-            self.decisions.append((row, review.id))
-        if row.status_in_file:
-            self.statuses.append((row.number, row.status_in_file, review.id))
-
     # -- second pass: rapid review decisions (after every review they may point at exists)
     def _decide(self, row: ImportRow, review_id: int) -> None:
         review = self.session.get(Review, review_id)
         outcome = row.rapid_outcome
         if review.review_type == ReviewType.RAPID and review.status != ReviewStatus.OPEN:
             if review.rapid_outcome != outcome.value or review.decision_date != row.decision_date:
-                self._fail(row, [("decision_date", "The rapid review was already decided differently: an import "
-                                                   "never changes a decision (a national admin can reopen it).")])
+                self._refuse(row, self._problems(row, [(
+                    "decision_date", "The rapid review was already decided differently: an import never changes a "
+                                     "decision (a national admin can reopen it).")]))
             return
         try:
-            target = self._conversion_target(row, review, outcome)
+            target = self.file_reviews.conversion_target(self.session, review, outcome, row.converted_to)
             created = decide_rapid_review(self.session, review=review, outcome=outcome,
                                           decision_date=row.decision_date, actor=self.actor, now=self.now,
                                           expected_version=None, into=target)
         except ReviewRejected as exc:
-            self._fail(row, [(v.field, v.message) for v in exc.violations])
-            return
+            return self._refuse(row, self._problems(row, [(v.field, v.message) for v in exc.violations]))
         except NotAllowed as exc:
-            self._fail(row, [("converted_to_id", f"Not allowed: {exc}.")])
-            return
+            return self._refuse(row, self._problems(row, [("converted_to_id", f"Not allowed: {exc}.")]))
         change = label("rapid_outcome")
         if created is not None and target is None:
             change += " (creates the review it became, pre-filled as the form does)"
         previous = self.outcomes[row.number]
         action = "create" if previous.action == "create" else "update"
         self.outcomes[row.number] = replace(previous, action=action, changes=(*previous.changes, change))
-
-    def _conversion_target(self, row: ImportRow, review: Review, outcome: RapidOutcome) -> Review | None:
-        """The review a converted rapid review became: named by 'Converted to', else found by its identifiers."""
-        types = becomes_types(outcome)
-        if not types:
-            return None
-        org = review.organisation_code
-        if row.converted_to:
-            rid = self.by_tracker_number.get(row.converted_to)
-            if rid is None:
-                rid = next((i for t, i in self.by_identity.get((org, row.converted_to), []) if t in types), None)
-            if rid is not None and rid != review.id:
-                return self.session.get(Review, rid)
-        values = [v for v in (review.steis_number, review.lfpse_reference, suggested_identifier(review, outcome)) if v]
-        for value in values:
-            rid = next((i for t, i in self.by_identity.get((org, value), []) if t in types and i != review.id), None)
-            if rid is not None:
-                return self.session.get(Review, rid)
-        found = self.session.scalars(
-            select(Review).where(Review.organisation_code == org, Review.review_type.in_(types),
-                                 Review.id != review.id,
-                                 or_(*[c == v for v in values for c in (Review.steis_number, Review.lfpse_reference,
-                                                                        Review.local_identifier)]))
-        ).first() if values else None
-        return found if found is not None and not found.converted_from else None
+        return None
 
     # -- the end: statuses the file claims, and the outcomes in row order
     def _finish(self) -> None:
