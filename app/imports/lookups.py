@@ -144,8 +144,9 @@ class ReferenceLookups:
         if len(codes) > 1:
             raise CellError(f"The name matches several organisations ({', '.join(sorted(codes))}): use the ODS code.")
         code = codes.pop()
-        current = [(h, n) for _, h, n in found if h == CURRENT_NAME]
-        how, source = current[0] if current else sorted((h, n) for _, h, n in found)[0]
+        if any(h == CURRENT_NAME for _, h, _ in found):
+            return OrganisationMatch(code, self.locations[code].name)  # today's name: nothing was remapped
+        how, source = sorted((h, n) for _, h, n in found)[0]
         return OrganisationMatch(code, self.locations[code].name, how, source)
 
     # -- themes

@@ -67,6 +67,7 @@ def decide_rapid_review(
         data.date_added = decision_date
         data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
         created = create_review(session, data=data, actor=actor, now=now)
+    if created is not None:
         review.converted_to_id = created.id
     review.updated_at = now
     session.flush()
