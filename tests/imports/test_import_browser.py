@@ -40,7 +40,7 @@ def legacy_workbook(*, fixed: bool) -> bytes:
     sheet = workbook.active
     sheet.title = "NCL tracker"
     sheet.append(["North Central London CCG - case review tracker (kept until 2022)"])
-    sheet.append(HEADERS + ["Notification date"])
+    sheet.append([*HEADERS, "Notification date"])
     for row in rows:
         sheet.append([*row, "03/11/2021" if row[1] == "Rapid Review" else None])
     out = io.BytesIO()
@@ -101,11 +101,12 @@ def test_a_designated_professional_imports_a_legacy_spreadsheet(app, session, tm
 
         upload(page, base, bad)
         page.screenshot(path=str(tmp_path / "1-dry-run.png"), full_page=True)
-        cells = [[c.inner_text() for c in row.locator("td").all()] for row in page.locator("#problems tr.problem").all()]
+        problem_rows = page.locator("#problems tr.problem").all()
+        cells = [[c.inner_text() for c in row.locator("td").all()] for row in problem_rows]
         assert cells == [
-            ["5", "Date added", "number or date text", "Not a real calendar date (dates are read day first, dd/mm/yyyy):"
-                                                       " expected a date such as 03/11/2021, 3 Nov 2021 or 2021-11-03 "
-                                                       "(day first)."],
+            ["5", "Date added", "number or date text", "Not a real calendar date (dates are read day first, "
+                                                       "dd/mm/yyyy): expected a date such as 03/11/2021, 3 Nov 2021 "
+                                                       "or 2021-11-03 (day first)."],
             ["5", "Theme 1", "text", "Not on the managed theme list: expected a theme code (for example CA_NEGLECT) or "
                                      "its label."]]
         assert page.locator("#count-create").inner_text() == "3"
