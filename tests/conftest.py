@@ -40,11 +40,11 @@ def _migrate_and_load(url: str, instance: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster(tmp_path_factory):
+def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run (only on the PostgreSQL suite)."""
     from devtools.postgres import start_postgres
 
-    cluster = start_postgres(base_dir=tmp_path_factory.mktemp("pg"))
+    cluster = start_postgres()
     yield cluster
     cluster.stop()
 

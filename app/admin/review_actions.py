@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from app.admin.exports import export_response
 from app.audit.models import AuditEvent
+from app.audit.service import action_label
 from app.extensions import db
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
+from app.reviews.fields import label
 from app.reviews.lifecycle import can_close
 from app.reviews.models import Review
 from app.reviews.service import EditConflict, ReviewRejected
@@ -98,6 +100,8 @@ def details_context(view, review: Review) -> dict:
         "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
         "updates": timeline(db.session, review),
         "history": history,
+        "field_label": label,
+        "action_label": action_label,
         "today": today,
         "type_label": ReviewType(review.review_type).label,
         "status_label": ReviewStatus(review.status).label,
