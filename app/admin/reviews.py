@@ -151,7 +151,7 @@ class ReviewView(ScopedModelView):
         for term in search.split():
             like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clause = or_(Review.steis_number == term, Review.lfpse_reference == term,
-                         Review.local_identifier.like(like, escape="\\"))
+                         Review.local_identifier.ilike(like, escape="\\"))
             if term.lstrip("#").isdigit():
                 clause = or_(clause, Review.id == int(term.lstrip("#")))
             query = query.filter(clause)

@@ -122,3 +122,13 @@ def test_export_follows_filters_neutralises_formulas_and_is_audited(client, sess
     assert rows[0]["Brief overview"].startswith("'=HYPERLINK")
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "review.export"))
     assert "exported 1 reviews as csv" in event.detail and event.actor_email == "dp.ncl@example.com"
+
+
+def test_search_finds_identifiers_whatever_the_case(client, session):
+    review = make_review(session, local_identifier="SAR-NCL-2025-07", steis_number="2025/54321")
+    sign_in(client, "dp_ncl")
+    for term in ("sar-ncl-2025", "SAR-NCL-2025-07", "2025/54321", f"#{review.id}"):
+        html = client.get("/admin/review/", query_string={"search": term}).get_data(as_text=True)
+        assert f"details/?id={review.id}&" in html, term
+    html = client.get("/admin/review/", query_string={"search": "NCL-2025"}).get_data(as_text=True)
+    assert f"details/?id={review.id}&" not in html  # identifiers match from their start
