@@ -18,15 +18,15 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TRACKER_ENV", "test")
 
-from hypothesis import settings as hypothesis_settings  # noqa: E402
-
-# A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
-hypothesis_settings.register_profile("tracker", deadline=None)
-hypothesis_settings.load_profile("tracker")
+from hypothesis import settings as hypothesis_settings
 
 from app import create_app
 from app.extensions import db
 from tests.support.accounts import ACCOUNTS, create_accounts
+
+# A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
+hypothesis_settings.register_profile("tracker", deadline=None)
+hypothesis_settings.load_profile("tracker")
 
 BACKEND = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
 

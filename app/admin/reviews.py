@@ -246,6 +246,14 @@ class ReviewView(ScopedModelView):
     def snooze_view(self):
         return review_actions.snooze(self, self.get_one(request.form.get("id")))
 
+    @expose("/recommendation/", methods=("POST",))
+    def add_recommendation_view(self):
+        return review_actions.add_recommendation(self, self.get_one(request.form.get("id")))
+
+    @expose("/recommendation/update/", methods=("POST",))
+    def update_recommendation_view(self):
+        return review_actions.update_recommendation(self, self.get_one(request.form.get("id")))
+
     @expose("/export/<export_type>/")
     def export(self, export_type):
         return review_actions.export(self, export_type)

@@ -58,6 +58,11 @@ def review_calls(rid: int, identifier: str) -> dict[str, list[Call]]:
         "review.close_view": [Call("POST", "/admin/review/close/", form)],
         "review.reopen_view": [Call("POST", "/admin/review/reopen/", form)],
         "review.snooze_view": [Call("POST", "/admin/review/snooze/", form)],
+        "review.add_recommendation_view": [Call("POST", "/admin/review/recommendation/",
+                                                {**form, "recommendation": "Share records", "owner_organisation": "ICB",
+                                                 "status": "not started"})],
+        "review.update_recommendation_view": [Call("POST", "/admin/review/recommendation/update/",
+                                                   {**form, "action_id": "1", "status": "completed"})],
     }
 
 
@@ -156,7 +161,8 @@ def test_readers_cannot_write_even_in_scope(client, session, records, who):
         calls = review_calls(review.id, review.local_identifier)
         for endpoint in ("review.edit_view", "review.create_view", "review.delete_view", "review.action_view",
                          "review.ajax_update", "review.decide_view", "review.close_view", "review.reopen_view",
-                         "review.snooze_view"):
+                         "review.snooze_view", "review.add_recommendation_view",
+                         "review.update_recommendation_view"):
             for call in calls[endpoint]:
                 if call.method == "GET" and endpoint != "review.edit_view":
                     continue

@@ -132,3 +132,30 @@ def test_search_finds_identifiers_whatever_the_case(client, session):
         assert f"details/?id={review.id}&" in html, term
     html = client.get("/admin/review/", query_string={"search": "NCL-2025"}).get_data(as_text=True)
     assert f"details/?id={review.id}&" not in html  # identifiers match from their start
+
+
+def test_patient_data_is_refused_on_the_field_without_echoing_it(client, session):
+    sign_in(client, "dp_ncl")
+    before = session.scalar(select(func.count(Review.id)))
+    response = post_form(client, "/admin/review/new/", {
+        **VALID, "overview": "Concerns raised about the adult (NHS number 943 476 5919) by the GP.",
+        "local_identifier": "JonS-2026"})
+    html = response.get_data(as_text=True)
+    assert "Brief overview: contains an NHS number" in html
+    assert "Local identifier: contains what looks like a person" in html
+    messages = " ".join(re.findall(r'class="invalid-feedback">(.*?)</ul>', html, re.S)
+                        + re.findall(r'alert-danger[^>]*>(.*?)</div>', html, re.S))
+    assert "NHS number" in messages and "943" not in messages and "JonS" not in messages
+    assert session.scalar(select(func.count(Review.id))) == before
+
+
+def test_list_filters_overdue_and_due_within_days(client, session):
+    overdue = make_review(session, review_type="RAPID", notification_date=date(2026, 10, 1),
+                          date_added=date(2026, 10, 1), incident_date=None, local_identifier="RR-LATE")
+    soon = make_review(session, review_type="RAPID", notification_date=date(2026, 11, 20),
+                       date_added=date(2026, 11, 20), incident_date=None, local_identifier="RR-SOON")
+    sign_in(client, "dp_ncl")
+    late = client.get("/admin/review/?flt1_overdue_is_overdue=rapid_review_due").get_data(as_text=True)
+    assert f"details/?id={overdue.id}&" in late and f"details/?id={soon.id}&" not in late
+    within = client.get("/admin/review/?flt1_due_within_days_clock_due_within=30").get_data(as_text=True)
+    assert f"details/?id={soon.id}&" in within and f"details/?id={overdue.id}&" not in within
