@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
     app.config.update(overrides or {})
+    register_logging(app)
     register_extensions(app)
     register_models()
     register_security(app)
@@ -73,8 +74,18 @@ def register_celery(app: Flask) -> None:
     celery_init_app(app)
 
 
+def register_logging(app: Flask) -> None:
+    """Structured logs (JSON lines in production) and one line per request."""
+    from app.logs import register_logging as register
+
+    register(app)
+
+
 def register_views(app: Flask) -> None:
-    """Plain routes outside the admin."""
+    """Plain routes outside the admin: the home redirect and /healthz."""
+    from app.health import register_health
+
+    register_health(app)
 
     @app.get("/")
     def home():
