@@ -58,14 +58,21 @@ def _vintage(vintages: list[date], on: date) -> date:
     return chosen
 
 
+def _max_ids(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: conn.scalar(text(f"SELECT coalesce(max(id), 0) FROM {t}"))  # noqa: S608 - fixed table names
+                for t in ("review", "review_update", "audit_event")}
+
+
 def generate_rows(n: int, engine: Engine, seed: int = 7) -> Iterator[tuple[str, tuple]]:
     """Yield (table, row) for n reviews and their themes, timeline entries and creation audit rows."""
     rng = random.Random(seed)
     locations, hierarchy, vintages, themes = _hierarchy(engine)
     span = (TODAY - START).days
-    update_id = 0
+    first = _max_ids(engine)
+    update_id = first["review_update"]
     now_s = NOW.isoformat()
-    for rid in range(1, n + 1):
+    for rid in range(first["review"] + 1, first["review"] + n + 1):
         rtype = rng.choices(TYPES, TYPE_WEIGHTS)[0]
         loc = locations[rid % len(locations)]
         added = START + timedelta(days=rng.randrange(span))
@@ -110,8 +117,8 @@ def generate_rows(n: int, engine: Engine, seed: int = 7) -> Iterator[tuple[str, 
         )
         for position, code in enumerate(rng.sample(themes, rng.randint(1, 3)), start=1):
             yield "review_theme", (rid, position, code)
-        yield "audit_event", (rid, now_s, "review.create", "bench@example.com", "review", str(rid), rid, 1,
-                              json.dumps({"status": [None, status]}), "benchmark data")
+        yield "audit_event", (first["audit_event"] + rid - first["review"], now_s, "review.create", "bench@example.com",
+                              "review", str(rid), rid, 1, json.dumps({"status": [None, status]}), "benchmark data")
 
 
 def _flush_sqlite(conn, buffers: dict[str, list]) -> None:
