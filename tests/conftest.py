@@ -24,6 +24,9 @@ from tests.support.accounts import ACCOUNTS, create_accounts
 
 BACKEND = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
 
+# Real Redis, SMTP sink and Celery worker fixtures, usable by every test module.
+pytest_plugins = ["tests.support.services"]
+
 
 def _migrate_and_load(url: str, instance: Path) -> None:
     from flask_migrate import upgrade

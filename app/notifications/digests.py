@@ -27,7 +27,7 @@ from app.notifications.models import OutboxMessage
 from app.notifications.outbox import Email, JobReport, enqueue
 from app.notifications.periods import Period, due_period
 from app.notifications.recipients import DESIGNATED_PROFESSIONAL, NATIONAL_ADMIN, REGIONAL_LEAD, Directory, Recipient
-from app.notifications.render import plural, render, review_line
+from app.notifications.render import render, review_line
 from app.notifications.settings import NotificationSettings
 from app.reviews.access import in_scope
 from app.reviews.models import Review
@@ -70,16 +70,21 @@ def build_weekly(session: Session, person: Recipient, period: Period, *, today: 
                           kinds_window=soon)
     went_overdue = clock_rows(session, scope, any_due_between(*last_week, settings), today=today, settings=settings,
                               kinds_window=last_week)
+    longer = (date(1900, 1, 1), last_week[0] - timedelta(days=1))
+    still_overdue = clock_rows(session, scope, any_due_between(*longer, settings), today=today, settings=settings,
+                               kinds_window=longer)
     open_query = select(Review).where(in_scope(scope), Review.status == ReviewStatus.OPEN.value).order_by(Review.id)
     rows = row_set(session, open_query, filename=_file_name(person, period), today=today, settings=settings)
     sections = [
-        {"title": f"Falling due in the next {horizon} days", "total": len(due_soon),
-         "lines": [review_line(r, settings, c) for r, c in due_soon[:LIST_LIMIT]]},
-        {"title": "Went overdue in the last 7 days", "total": len(went_overdue),
+        {"title": "Went overdue in the last 7 days", "short": "newly overdue", "total": len(went_overdue),
          "lines": [review_line(r, settings, c) for r, c in went_overdue[:LIST_LIMIT]]},
+        {"title": f"Falling due in the next {horizon} days", "short": f"due in {horizon} days", "total": len(due_soon),
+         "lines": [review_line(r, settings, c) for r, c in due_soon[:LIST_LIMIT]]},
+        {"title": "Overdue for longer", "short": "overdue for longer", "total": len(still_overdue),
+         "lines": [review_line(r, settings, c) for r, c in still_overdue[:LIST_LIMIT]]},
     ]
-    subject = (f"Weekly digest, {period.label}: {plural(rows.total, 'open review')}, "
-               f"{len(due_soon)} due in {horizon} days, {len(went_overdue)} newly overdue")
+    subject = (f"Weekly digest, week of {period.start.day} {period.start:%b %Y}: {rows.total} open, "
+               f"{len(went_overdue)} newly overdue, {len(due_soon)} due in {horizon} days")
     text, html = render("digest_weekly", settings, subject=subject, heading=f"Your week: {period.label}",
                         recipient=person, period=period, open_total=rows.total, sections=sections, rows=rows,
                         list_limit=LIST_LIMIT)

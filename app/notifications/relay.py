@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -26,6 +27,11 @@ from sqlalchemy.orm import Session
 
 from app.notifications.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from app.notifications.settings import NotificationSettings
+
+
+# Python folds a header that does not fit 78 columns by moving the whole value to the next line, which some
+# parsers read back with a leading space; subjects stay on one line (RFC 5322 allows up to 998 characters).
+HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass
@@ -73,7 +79,7 @@ def claim_batch(session: Session, *, now: datetime, settings: NotificationSettin
 
 def build_message(row: OutboxMessage, settings: NotificationSettings, *, now: datetime) -> EmailMessage:
     """The MIME message of an outbox row: text and HTML alternatives, attachments, Message-ID from the id."""
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADER_POLICY)
     message["Subject"] = row.subject
     message["From"] = settings.sender
     message["To"] = row.recipient_address

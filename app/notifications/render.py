@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,13 +59,31 @@ class ReviewLine:
     url: str
     clock: ClockState | None = None
     note: str = ""
+    stale_since: date | None = None
 
     @property
     def clock_text(self) -> str:
-        """'Sign-off expected: due Fri 12 Dec 2025 (3 days overdue)'."""
+        """'Sign-off expected: due Fri 12 Dec 2025 (3 days overdue)'; for the stale clock, the last update."""
         if self.clock is None:
             return ""
+        if self.clock.kind == "stale":
+            return f"No update since {long_date(self.last_activity)} ({self.days_without_update} days)"
         return f"{self.clock.label}: due {long_date(self.clock.due)} ({self.clock.summary})"
+
+    @property
+    def today(self) -> date | None:
+        """The day the clock was read."""
+        return self.clock.due - timedelta(days=self.clock.days_left) if self.clock else None
+
+    @property
+    def last_activity(self) -> date | None:
+        """For the stale clock: the newest update (or the date added)."""
+        return self.date_added if self.stale_since is None else self.stale_since
+
+    @property
+    def days_without_update(self) -> int:
+        """For the stale clock: days since the last activity."""
+        return (self.today - self.last_activity).days if self.today and self.last_activity else 0
 
 
 def review_line(
@@ -76,13 +94,18 @@ def review_line(
         id=review.id,
         identifier=review.identifier,
         type_short=ReviewType(review.review_type).short,
-        organisation=f"{review.organisation_code} {review.organisation.name}" if review.organisation else
-        review.organisation_code,
+        organisation=_organisation(review),
         date_added=review.date_added,
         url=settings.review_url(review.id),
         clock=clock,
         note=note,
+        stale_since=review.latest_update_on or review.date_added,
     )
+
+
+def _organisation(review: Any) -> str:
+    name = review.organisation.name if review.organisation else ""
+    return name if review.organisation_code in name else f"{name} ({review.organisation_code})".strip()
 
 
 def render(name: str, settings: NotificationSettings, **context: Any) -> tuple[str, str]:

@@ -1,0 +1,120 @@
+"""Each job on the fixture data set sends exactly the expected emails; running everything again sends nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app.notifications.models import NotificationNotice, OutboxMessage
+from tests.notifications import dataset
+from tests.support.services import by_recipient, csv_rows, html_of, text_of
+
+NOW = dataset.NOW
+DP_NCL, DP_NOTTS = "dp.ncl@example.com", "dp.notts@example.com"
+LEAD_LONDON, LEAD_MIDLANDS, NATIONAL = "lead.london@example.com", "lead.midlands@example.com", "national@example.com"
+FREE_TEXT = ("Agencies did not share information", "Chronology requested from agencies")
+
+
+@pytest.fixture
+def reviews(session):
+    return dataset.build(session)
+
+
+def received(smtp, count: int) -> dict:
+    smtp.wait_for(count, timeout=10)
+    return {to: [(str(m["Subject"]), m) for m in msgs] for to, msgs in by_recipient(smtp).items()}
+
+
+def assert_no_case_text(message) -> None:
+    for part in (text_of(message), html_of(message)):
+        for phrase in FREE_TEXT:
+            assert phrase not in part
+
+
+def test_stale_reminders_group_each_persons_reviews_into_one_email(session, reviews, jobs, smtp):
+    report = jobs.run("stale-reminders", NOW)
+    assert len(report.queued) == 2 and report.notices == 3
+    assert jobs.deliver().sent and len(smtp.messages) == 2
+    mail = received(smtp, 2)
+    assert set(mail) == {DP_NCL, DP_NOTTS}
+    (subject, message), = mail[DP_NCL]
+    assert subject == "Reminder: 2 reviews need an update"
+    text = text_of(message)
+    assert "NCL-STALE-1" in text and "NCL-STALE-2" in text
+    for absent in ("NCL-SNOOZED-1", "NCL-FRESH-1", "NCL-SIGNOFF-1", "NOTTS-STALE-1"):
+        assert absent not in text
+    assert "No update since Tue 1 Sep 2026 (85 days)" in text
+    assert f"https://tracker.example.com/admin/review/details/?id={reviews['stale_ncl'].id}" in html_of(message)
+    assert_no_case_text(message)
+    assert mail[DP_NOTTS][0][0] == "Reminder: 1 review needs an update"
+    assert message["Message-ID"].startswith("<outbox-") and message["Message-ID"].endswith("@tracker.example.com>")
+
+
+def test_chasers_send_each_stage_once(session, reviews, jobs, smtp):
+    jobs.run("chasers", NOW)
+    jobs.deliver()
+    mail = received(smtp, 1)
+    assert set(mail) == {DP_NCL}
+    (subject, message), = mail[DP_NCL]
+    assert subject == "Deadlines on 2 reviews: 1 sign-off overdue, 1 publication overdue"
+    text = text_of(message)
+    assert "NCL-SIGNOFF-1" in text and "Sign-off expected: due Wed 2 Sep 2026 (84 days overdue)" in text
+    assert "NCL-PUB-1" in text and "Publication due after sign-off: due Thu 1 Oct 2026" in text
+    assert_no_case_text(message)
+    # The rapid review (notified Fri 20 Nov, due Fri 11 Dec) is chased 5 working days before, on the day, and after.
+    smtp.clear()
+    for day, expected in [(3, None), (4, "Rapid review due soon: NCL-RR-1 (due in 5 working days, 11 Dec 2026)"),
+                          (7, None), (11, "Rapid review due today: NCL-RR-1 (due today, 11 Dec 2026)"),
+                          (12, "Rapid review overdue: NCL-RR-1 (1 day overdue, 11 Dec 2026)"), (14, None)]:
+        report = jobs.run("chasers", datetime(2026, 12, day, 9, 0, tzinfo=UTC))
+        subjects = [s for _, to, s in report.queued if to == DP_NCL]
+        assert subjects == ([expected] if expected else []), (day, report.queued)
+    jobs.deliver(datetime(2026, 12, 14, 10, 0, tzinfo=UTC))
+    mail = received(smtp, 4)
+    assert [s for s, _ in mail[LEAD_LONDON]] == [
+        "Rapid review overdue: NCL-RR-1 (1 day overdue, 11 Dec 2026)"]
+
+
+def test_digests_hold_the_expected_reviews(session, reviews, jobs, smtp):
+    weekly = jobs.run("weekly-digest", NOW)
+    monthly = jobs.run("monthly-digest", NOW)
+    quarterly = jobs.run("quarterly-digest", NOW)
+    assert sorted(to for _, to, _ in weekly.queued) == [DP_NCL, DP_NOTTS]  # dp.bassetlaw: nothing open, not sent
+    assert sorted(to for _, to, _ in monthly.queued) == [LEAD_LONDON, LEAD_MIDLANDS, NATIONAL]
+    assert sorted(to for _, to, _ in quarterly.queued) == [LEAD_LONDON, LEAD_MIDLANDS, NATIONAL]
+    jobs.deliver()
+    mail = received(smtp, 8)
+    subjects = {to: sorted(s for s, _ in msgs) for to, msgs in mail.items()}
+    assert subjects[DP_NCL] == ["Weekly digest, week of 23 Nov 2026: 7 open, 0 newly overdue, 1 due in 14 days"]
+    assert subjects[LEAD_LONDON] == [
+        "Monthly digest for London, October 2026: 1 new, 0 closed, 6 open",
+        "Quarterly digest for London, 2026/27 Q2 (July to September 2026): 3 new, 0 closed, 5 open"]
+    assert subjects[NATIONAL][0].startswith("Monthly digest for England, October 2026: 1 new, 0 closed, 7 open")
+    weekly_ncl = mail[DP_NCL][0][1]
+    assert {r["Identifier"] for r in csv_rows(weekly_ncl)} == {
+        "NCL-STALE-1", "NCL-STALE-2", "NCL-FRESH-1", "NCL-SNOOZED-1", "NCL-RR-1", "NCL-SIGNOFF-1", "NCL-PUB-1"}
+    monthly_london = next(m for s, m in mail[LEAD_LONDON] if s.startswith("Monthly"))
+    rows = csv_rows(monthly_london)
+    assert len(rows) == 6 and {r["Identifier"] for r in rows if r["New in period"] == "Yes"} == {"NCL-FRESH-1"}
+    assert {r["Identifier"] for r in csv_rows(mail[LEAD_MIDLANDS][0][1])} == {"NOTTS-STALE-1"}
+    for msgs in mail.values():
+        for _, message in msgs:
+            assert_no_case_text(message)
+            assert "Agencies did not share" not in "".join(str(r) for r in csv_rows(message))
+
+
+def test_every_job_twice_sends_nothing_more(session, reviews, jobs, smtp):
+    names = ["stale-reminders", "chasers", "weekly-digest", "monthly-digest", "quarterly-digest"]
+    first = [len(jobs.run(job, NOW).queued) for job in names]
+    jobs.deliver()
+    total = sum(first)
+    smtp.wait_for(total)
+    notices = session.scalar(select(func.count(NotificationNotice.id)))
+    again = [len(jobs.run(job, NOW).queued) for job in names]
+    later_same_day = [len(jobs.run(job, NOW.replace(hour=16)).queued) for job in names]
+    assert again == [0] * 5 and later_same_day == [0] * 5
+    assert jobs.deliver().sent == []
+    assert len(smtp.messages) == total == session.scalar(select(func.count(OutboxMessage.id)))
+    assert session.scalar(select(func.count(NotificationNotice.id))) == notices
