@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from app.notifications.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from app.notifications.settings import NotificationSettings
 
-
 # Python folds a header that does not fit 78 columns by moving the whole value to the next line, which some
 # parsers read back with a leading space; subjects stay on one line (RFC 5322 allows up to 998 characters).
 HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
