@@ -24,6 +24,16 @@ def _status(view, context, model: OutboxMessage, name) -> Markup:
                                                                       model.status)
 
 
+def _when(view, context, model: OutboxMessage, name) -> str:
+    value = getattr(model, name)
+    return value.strftime("%d %b %Y %H:%M:%S") if value else ""
+
+
+def _error(view, context, model: OutboxMessage, name) -> str:
+    error = model.last_error or ""
+    return error if len(error) <= 80 else error[:77] + "..."
+
+
 class OutboxView(ScopedModelView):
     """Read-only: emails are written by the jobs and sent by the relay. A failed email can be retried."""
 
@@ -32,15 +42,18 @@ class OutboxView(ScopedModelView):
     delete_permission = None
     can_export = False
     details_template = "admin/outbox/details.html"
-    column_list = ["id", "created_at", "kind", "recipient_address", "subject", "status", "attempts",
-                   "next_attempt_at", "sent_at", "last_error"]
+    column_list = ["id", "created_at", "kind", "recipient_address", "subject", "status", "attempts", "sent_at",
+                   "last_error"]
     column_details_list = ["id", "dedup_key", "kind", "recipient_address", "subject", "status", "attempts",
                            "created_at", "next_attempt_at", "claimed_at", "sent_at", "last_error", "body_text"]
     column_labels = {"id": "No.", "created_at": "Queued (UTC)", "kind": "Kind", "recipient_address": "To",
                      "subject": "Subject", "status": "Status", "attempts": "Attempts",
                      "next_attempt_at": "Next attempt (UTC)", "sent_at": "Sent (UTC)", "last_error": "Last error",
                      "dedup_key": "De-duplication key", "claimed_at": "Claimed (UTC)", "body_text": "Text"}
-    column_formatters = {"status": _status}
+    column_formatters = {"status": _status, "created_at": _when, "sent_at": _when, "next_attempt_at": _when,
+                         "claimed_at": _when, "last_error": _error}
+    column_formatters_detail = {"status": _status, "created_at": _when, "sent_at": _when,
+                                "next_attempt_at": _when, "claimed_at": _when}
     column_default_sort = ("id", True)
     column_sortable_list = ["id", "created_at", "status", "kind"]
     column_searchable_list = ["recipient_address"]

@@ -156,4 +156,4 @@ def rapid_figures(session: Session, scope: Scope, period: Period, *, settings: N
     on_time = sum(1 for _, n, d in decided if n and d and calendar.working_days_between(n, d) <= limit)
     return {"decided": len(decided), "converted": converted, "no_further_review": len(decided) - converted,
             "rate": f"{converted / len(decided):.0%}" if decided else "n/a",
-            "median_days": median(days) if days else None, "on_time": on_time, "limit": limit}
+            "median_days": f"{median(days):g}" if days else None, "on_time": on_time, "limit": limit}
