@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -68,8 +69,15 @@ class Notice:
 
 def claim_notices(session: Session, notices: Iterable[Notice], *, today: date, now: datetime) -> list[Notice]:
     """Insert notices; return those this transaction wrote (a key already written, by anyone, is skipped)."""
+    notices = list(notices)
+    keys = [n.key for n in notices]
+    known: set[str] = set()
+    for i in range(0, len(keys), 500):  # skip known keys with one read per 500 (the insert below still decides)
+        known.update(session.scalars(select(NotificationNotice.key).where(NotificationNotice.key.in_(keys[i:i + 500]))))
     claimed: list[Notice] = []
     for notice in notices:
+        if notice.key in known:
+            continue
         statement = (
             _insert(session, NotificationNotice)
             .values(key=notice.key, kind=notice.kind, review_id=notice.review_id, user_id=notice.user_id,

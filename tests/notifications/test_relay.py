@@ -99,3 +99,28 @@ def test_a_claim_left_by_a_dead_relay_is_taken_again_after_the_timeout(session, 
     assert len(smtp.wait_for(2)) == 2
     # The dead relay's token can no longer mark anything.
     assert all(r.claim_token is None and r.status == "sent" for r in rows(session).values())
+
+
+def test_two_relays_at_once_send_each_email_once(app, session, settings, smtp):
+    import dataclasses
+    import threading
+
+    from app.extensions import db
+
+    ids = queue(session, 24)
+    small_batches = dataclasses.replace(settings, knobs={**settings.knobs, "relay_batch_size": 3})
+    sent: list[list[int]] = []
+
+    def run() -> None:
+        with app.app_context():
+            sent.append(relay(db.session, now=T0, settings=small_batches).sent)
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(sent[0] + sent[1]) == ids  # disjoint claims, together everything
+    message_ids = [m.message()["Message-ID"] for m in smtp.wait_for(24)]
+    assert len(message_ids) == len(set(message_ids)) == 24
