@@ -27,6 +27,7 @@ from app.reviews.models import Review
 from app.timezone import london_today
 
 STALE, ESCALATION = "stale", "stale_escalation"
+NO_DP = "No designated professional for this organisation is registered on the tracker"
 BATCH = 500
 
 
@@ -87,7 +88,7 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
             if dps:
                 why = f"{plural(len(rounds), 'reminder')} since {start:%d %b %Y} to {', '.join(d.email for d in dps)}"
             else:
-                why = "No designated professional for this organisation is registered on the tracker"
+                why = NO_DP
             for lead in directory.regional_leads(review.organisation_code):
                 people[lead.user_id] = lead
                 to_lead[lead.user_id].append((
@@ -110,6 +111,23 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
     return report
 
 
+def escalation_intro(person: Recipient, lines: list[ReviewLine]) -> str:
+    """The first sentence of an escalation: reminders unanswered, or nobody to remind."""
+    n, where = len(lines), person.scope.name
+    unregistered = sum(1 for line in lines if line.note == NO_DP)
+    reviews = plural(n, "review")
+    if unregistered == n:
+        return (f"{reviews} in {where} {'have' if n != 1 else 'has'} had no update for a long time, and no designated "
+                "professional is registered on the tracker for the organisation, so nobody was reminded. "
+                "Please follow up.")
+    if unregistered:
+        return (f"{reviews} in {where} have had no update for a long time: {n - unregistered} after repeated "
+                f"reminders to the designated professionals, {unregistered} with no designated professional "
+                "registered on the tracker. Please follow up.")
+    return (f"{reviews} in {where} still {'have' if n != 1 else 'has'} no update after repeated reminders to the "
+            "designated professionals. You may want to follow up.")
+
+
 def _queue(session: Session, report: JobReport, person: Recipient, items: list[tuple[Notice, ReviewLine]],
            template: str, prefix: str, settings: NotificationSettings, today: date, now: datetime) -> None:
     lines_by_key = {notice.key: line for notice, line in items}
@@ -129,7 +147,8 @@ def _queue(session: Session, report: JobReport, person: Recipient, items: list[t
         text, html = render(template, settings, subject=subject, heading=heading, recipient=person, lines=lines,
                             stale_days=settings.clocks["stale"]["days"],
                             interval_days=settings.knobs["stale_reminder_interval_days"],
-                            escalate_after=settings.knobs["stale_escalate_after_reminders"])
+                            escalate_after=settings.knobs["stale_escalate_after_reminders"],
+                            intro=escalation_intro(person, lines))
         email = Email(kind=template, to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
                       html=html)
         made.append((email, len(claimed)))

@@ -19,11 +19,11 @@ from tests.support.reviews import make_review
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # Wednesday 25 November 2026, 10:00 in London
 
 
-def update(session: Session, review: Review, on: date) -> None:
-    """Add a timeline entry dated `on`."""
+def update(session: Session, review: Review, on: date, now: datetime = NOW) -> None:
+    """Add a timeline entry dated `on` (written at `now`)."""
     actor = system_actor(scope_for_code(session, "ENG"), name="test-timeline")
     add_update(session, review=review, text="Chronology requested from agencies.", entry_date=on, actor=actor,
-               now=NOW, expected_version=None)
+               now=now, expected_version=None)
     session.commit()
 
 

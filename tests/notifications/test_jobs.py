@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -118,3 +118,44 @@ def test_every_job_twice_sends_nothing_more(session, reviews, jobs, smtp):
     assert jobs.deliver().sent == []
     assert len(smtp.messages) == total == session.scalar(select(func.count(OutboxMessage.id)))
     assert session.scalar(select(func.count(NotificationNotice.id))) == notices
+
+
+def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_resets(session, reviews, jobs, smtp):
+    from datetime import timedelta
+
+    def run(days: int) -> dict[str, list[str]]:
+        sent: dict[str, list[str]] = {}
+        for _, to, subject in jobs.run("stale-reminders", NOW + timedelta(days=days)).queued:
+            sent.setdefault(to, []).append(subject)
+        return sent
+
+    assert set(run(0)) == {DP_NCL, DP_NOTTS}  # round 1
+    assert run(3) == {}  # the interval (7 days) has not passed
+    assert set(run(7)) == {DP_NCL, DP_NOTTS}  # round 2
+    third = run(14)  # round 3: two unanswered rounds, so the regional leads are told
+    assert third[LEAD_LONDON] == ["Escalation: 2 reviews in London still without an update"]
+    assert third[LEAD_MIDLANDS] == ["Escalation: 1 review in Midlands still without an update"]
+    assert set(third) == {DP_NCL, DP_NOTTS, LEAD_LONDON, LEAD_MIDLANDS}
+    assert set(run(21)) == {DP_NCL, DP_NOTTS}  # round 4: no second escalation in the same cycle
+    dataset.update(session, reviews["stale_ncl"], date(2026, 12, 1), now=datetime(2026, 12, 1, 12, tzinfo=UTC))
+    # 35 days on: stale_ncl_2 and the Nottingham review are still in their first cycle; stale_ncl restarted
+    # (stale again from 29 Dec) and the snoozed review's snooze ended on 10 Dec: both are on round 1.
+    jobs.run("stale-reminders", NOW + timedelta(days=35))
+    jobs.deliver(NOW + timedelta(days=35))  # only now is anything relayed: the sink gets every email so far
+    assert len(smtp.wait_for(12)) == 12  # 2 + 2 + (2 + 2 escalations) + 2 + 2
+    body = text_of(by_recipient(smtp)[DP_NCL][-1])  # sent in outbox order: the last is day 35's
+    assert "NCL-STALE-1" in body and "NCL-SNOOZED-1" in body and "NCL-STALE-2" in body
+    assert body.count("Reminder 1 of 2 before the regional lead is told") == 2
+    assert "Reminder 5: the regional lead has been told" in body
+
+
+def test_a_review_with_no_designated_professional_goes_to_the_regional_lead_at_once(session, jobs, smtp):
+    from tests.support.reviews import make_review
+
+    make_review(session, local_identifier="NO-DP-1", organisation_code="15E", date_added=date(2026, 9, 1))
+    report = jobs.run("stale-reminders", NOW)
+    assert [(to, s) for _, to, s in report.queued] == [
+        (LEAD_MIDLANDS, "Escalation: 1 review in Midlands still without an update")]
+    jobs.deliver(NOW)
+    body = text_of(smtp.wait_for(1)[0].message())
+    assert "no designated professional is registered on the tracker" in body and "NO-DP-1" in body
