@@ -99,7 +99,8 @@ def _stale_plan(review, today, config, dps, leads, noticed) -> list[PlannedEmail
     if dps:
         snooze = f" (snoozed until {review.snoozed_until:%d %b %Y})" if review.snoozed_until and \
             review.snoozed_until > today else ""
-        plan.append(PlannedEmail(nxt, _names(dps), f"Stale-review reminder: no update since {start:%d %b %Y}; "
+        last = review.latest_update_on or review.date_added
+        plan.append(PlannedEmail(nxt, _names(dps), f"Stale-review reminder: no update since {last:%d %b %Y}; "
                                  f"repeats every {interval} days until an update is added{snooze}"))
     escalated = (ESCALATION, start) in noticed
     if not escalated:

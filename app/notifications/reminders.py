@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.notifications.models import NotificationNotice
 from app.notifications.outbox import Email, JobReport, Notice, send_grouped
@@ -38,12 +38,21 @@ def stale_reviews_query(*, today: date, settings: NotificationSettings):
         .where(overdue_condition("stale", today=today, config=settings.clocks),
                or_(Review.snoozed_until.is_(None), Review.snoozed_until <= today))
         .order_by(last_activity_column(), Review.id)
+        .options(selectinload(Review.latest_update))
     )
 
 
 def cycle_start(review: Review, today: date) -> date:
-    """The day the current run of unanswered reminders began: last activity, or the end of a snooze."""
-    start = review.latest_update_on or review.date_added
+    """The first day whose reminder round counts as unanswered: an update or a snooze answers the rounds before.
+
+    An update answers every round sent up to the day it was recorded (its entry date may be earlier), so the
+    cycle starts the day after it was recorded, or on its entry date if that is later; a snooze that has
+    ended starts a new cycle on its end date.
+    """
+    start = review.date_added
+    update = review.latest_update
+    if update is not None:
+        start = max(start, update.entry_date, london_today(update.created_at) + timedelta(days=1))
     if review.snoozed_until and review.snoozed_until <= today:
         start = max(start, review.snoozed_until)
     return start

@@ -137,7 +137,8 @@ def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_r
     assert third[LEAD_MIDLANDS] == ["Escalation: 1 review in Midlands still without an update"]
     assert set(third) == {DP_NCL, DP_NOTTS, LEAD_LONDON, LEAD_MIDLANDS}
     assert set(run(21)) == {DP_NCL, DP_NOTTS}  # round 4: no second escalation in the same cycle
-    dataset.update(session, reviews["stale_ncl"], date(2026, 12, 1), now=datetime(2026, 12, 1, 12, tzinfo=UTC))
+    # On 17 Dec an update dated 1 Dec is posted: it answers every reminder sent so far.
+    dataset.update(session, reviews["stale_ncl"], date(2026, 12, 1), now=datetime(2026, 12, 17, 12, tzinfo=UTC))
     # 35 days on: stale_ncl_2 and the Nottingham review are still in their first cycle; stale_ncl restarted
     # (stale again from 29 Dec) and the snoozed review's snooze ended on 10 Dec: both are on round 1.
     jobs.run("stale-reminders", NOW + timedelta(days=35))
