@@ -16,7 +16,7 @@ from app.notifications.chasers import STAGES
 from app.notifications.models import NotificationNotice, OutboxMessage
 from app.notifications.periods import due_period, month_of
 from app.notifications.recipients import NATIONAL_ADMIN, Directory, Recipient
-from app.notifications.reminders import ESCALATION, STALE, cycle_start
+from app.notifications.reminders import ESCALATION, STALE, counted_rounds, cycle_start
 from app.notifications.settings import NotificationSettings
 from app.reviews.calendar import working_days
 from app.reviews.clocks import review_clocks
@@ -65,11 +65,12 @@ def notification_plan(session: Session, review: Review, *, today: date,
     directory = Directory(session)
     dps = directory.designated_professionals(review.organisation_code)
     leads = directory.regional_leads(review.organisation_code)
-    noticed = {(n.kind, n.due) for n in session.scalars(
-        select(NotificationNotice).where(NotificationNotice.review_id == review.id))}
+    notices = session.scalars(select(NotificationNotice).where(NotificationNotice.review_id == review.id)).all()
+    noticed = {(n.kind, n.due) for n in notices}
+    rounds = [(n.due, n.created_at) for n in notices if n.kind == STALE]
     upcoming: list[PlannedEmail] = []
     if review.status == ReviewStatus.OPEN:
-        upcoming += _stale_plan(review, today, config, dps, leads, noticed)
+        upcoming += _stale_plan(review, today, config, dps, leads, noticed, rounds)
         upcoming += _chase_plan(review, today, config, dps, leads, noticed)
         weekly = due_period("weekly", today).start + timedelta(days=7)
         digest_dps = [p for p in dps if p.digests_enabled]
@@ -83,14 +84,14 @@ def notification_plan(session: Session, review: Review, *, today: date,
     return NotificationPlan(sorted(upcoming, key=lambda p: p.when), sent_emails(session, review.id))
 
 
-def _stale_plan(review, today, config, dps, leads, noticed) -> list[PlannedEmail]:
+def _stale_plan(review, today, config, dps, leads, noticed, all_rounds) -> list[PlannedEmail]:
     clock = next((c for c in review_clocks(review, today=today, config=config.clocks) if c.kind == "stale"), None)
     if clock is None:
         return []
     knobs = config.knobs
     interval, escalate_after = knobs["stale_reminder_interval_days"], knobs["stale_escalate_after_reminders"]
     start = cycle_start(review, today)
-    rounds = sorted(d for kind, d in noticed if kind == STALE and d >= start)
+    rounds = counted_rounds(review, all_rounds, today)
     first = clock.due + timedelta(days=1)
     if review.snoozed_until and review.snoozed_until > today:
         first = max(first, review.snoozed_until)

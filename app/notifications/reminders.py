@@ -43,31 +43,36 @@ def stale_reviews_query(*, today: date, settings: NotificationSettings):
 
 
 def cycle_start(review: Review, today: date) -> date:
-    """The first day whose reminder round counts as unanswered: an update or a snooze answers the rounds before.
-
-    An update answers every round sent up to the day it was recorded (its entry date may be earlier), so the
-    cycle starts the day after it was recorded, or on its entry date if that is later; a snooze that has
-    ended starts a new cycle on its end date.
-    """
-    start = review.date_added
-    update = review.latest_update
-    if update is not None:
-        start = max(start, update.entry_date, london_today(update.created_at) + timedelta(days=1))
+    """The day the current stale cycle began: the last activity (newest update's date, else the date added), or
+    the end of a snooze that has ended, whichever is later."""
+    start = review.latest_update_on or review.date_added
     if review.snoozed_until and review.snoozed_until <= today:
         start = max(start, review.snoozed_until)
     return start
 
 
-def reminder_rounds(session: Session, review_ids: list[int]) -> dict[int, list[date]]:
-    """The dates of the stale reminder rounds already sent, per review, oldest first."""
-    rounds: dict[int, set[date]] = defaultdict(set)
+def counted_rounds(review: Review, rounds: list[tuple[date, datetime]], today: date) -> list[date]:
+    """The unanswered reminder rounds of the current cycle, oldest first.
+
+    A round is answered by an update recorded after it (whatever the update's own, possibly earlier, date)
+    and by a snooze; only rounds sent in the current cycle and after the newest update was recorded count.
+    """
+    start = cycle_start(review, today)
+    recorded = review.latest_update.created_at if review.latest_update is not None else None
+    return sorted({day for day, sent_at in rounds if day >= start and (recorded is None or sent_at >= recorded)})
+
+
+def reminder_rounds(session: Session, review_ids: list[int]) -> dict[int, list[tuple[date, datetime]]]:
+    """The stale reminder rounds already sent (round date, when written), per review."""
+    rounds: dict[int, list[tuple[date, datetime]]] = defaultdict(list)
     for i in range(0, len(review_ids), BATCH):
         chunk = review_ids[i:i + BATCH]
-        rows = session.execute(select(NotificationNotice.review_id, NotificationNotice.due).where(
+        rows = session.execute(select(NotificationNotice.review_id, NotificationNotice.due,
+                                      NotificationNotice.created_at).where(
             NotificationNotice.kind == STALE, NotificationNotice.review_id.in_(chunk)))
-        for review_id, due in rows:
-            rounds[review_id].add(due)
-    return {rid: sorted(days) for rid, days in rounds.items()}
+        for review_id, due, created_at in rows:
+            rounds[review_id].append((due, created_at))
+    return rounds
 
 
 def _round_due(rounds: list[date], today: date, interval: int) -> bool:
@@ -87,7 +92,7 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
     all_rounds = reminder_rounds(session, [r.id for r in reviews])
     for review in reviews:
         start = cycle_start(review, today)
-        rounds = [d for d in all_rounds.get(review.id, []) if d >= start]
+        rounds = counted_rounds(review, all_rounds.get(review.id, []), today)
         if not _round_due(rounds, today, interval):
             continue
         clock = next((c for c in review_clocks(review, today=today, config=settings.clocks) if c.kind == "stale"), None)

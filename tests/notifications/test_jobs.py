@@ -140,7 +140,7 @@ def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_r
     # On 17 Dec an update dated 1 Dec is posted: it answers every reminder sent so far.
     dataset.update(session, reviews["stale_ncl"], date(2026, 12, 1), now=datetime(2026, 12, 17, 12, tzinfo=UTC))
     # 35 days on: stale_ncl_2 and the Nottingham review are still in their first cycle; stale_ncl restarted
-    # (stale again from 29 Dec) and the snoozed review's snooze ended on 10 Dec: both are on round 1.
+    # (stale again from 30 Dec: round 1); the snoozed review was reminded once after its snooze ended (10 Dec).
     jobs.run("stale-reminders", NOW + timedelta(days=35))
     jobs.deliver(NOW + timedelta(days=35))  # only now is anything relayed: the sink gets every email so far
     # 13 emails: rounds on days 0, 7, 14 (+2 escalations), 21, 35; by day 35 more reviews have gone stale and
@@ -149,7 +149,7 @@ def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_r
     assert len(messages) == 13
     entries = {block.split(" ", 1)[0]: block for block in text_of(by_recipient(smtp)[DP_NCL][-1]).split("\n* ")[1:]}
     assert "Reminder 1 of 2 before the regional lead is told" in entries["NCL-STALE-1"]  # reset by the update
-    assert "Reminder 1 of 2 before the regional lead is told" in entries["NCL-SNOOZED-1"]  # the snooze ended
+    assert "Reminder 2 of 2 before the regional lead is told" in entries["NCL-SNOOZED-1"]  # snooze ended 10 Dec
     assert "Reminder 5: the regional lead has been told" in entries["NCL-STALE-2"]
     last_escalation = text_of(by_recipient(smtp)[LEAD_LONDON][-1])
     assert "NCL-SIGNOFF-1" in last_escalation and "NCL-STALE-2" not in last_escalation
