@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 def register_models() -> None:
     """Import every model module so the metadata is complete (migrations, create_all)."""
     import app.audit.models
+    import app.notifications.models
     import app.orgs.models
     import app.people.models
     import app.reviews.models  # noqa: F401
@@ -93,11 +94,12 @@ def register_views(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: reference, users, demo, pii, reviews."""
+    """Command-line groups: reference, users, demo, pii, workflows."""
     from app.demo.cli import demo_cli
+    from app.notifications.cli import workflows_cli
     from app.orgs.cli import reference_cli
     from app.people.cli import users_cli
     from app.privacy.cli import pii_cli
 
-    for group in (reference_cli, users_cli, demo_cli, pii_cli):
+    for group in (reference_cli, users_cli, demo_cli, pii_cli, workflows_cli):
         app.cli.add_command(group)

@@ -30,6 +30,9 @@ hypothesis_settings.load_profile("tracker")
 
 BACKEND = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
 
+# Real Redis, SMTP sink and Celery worker fixtures, usable by every test module.
+pytest_plugins = ["tests.support.services"]
+
 
 def _migrate_and_load(url: str, instance: Path) -> None:
     from flask_migrate import upgrade

@@ -12,6 +12,8 @@ from app.admin.exports import export_response
 from app.audit.models import AuditEvent
 from app.audit.service import action_label
 from app.extensions import db
+from app.notifications.plan import notification_plan
+from app.notifications.settings import NotificationSettings
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
@@ -121,6 +123,8 @@ def details_context(view, review: Review) -> dict:
         "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
         "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
         "return_url": view.get_url(".index_view"),
+        "notification_plan": notification_plan(db.session, review, today=today,
+                                               config=NotificationSettings.from_config(current_app.config)),
     }
 
 

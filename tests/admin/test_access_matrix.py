@@ -68,8 +68,9 @@ def review_calls(rid: int, identifier: str) -> dict[str, list[Call]]:
 
 # Admin endpoints that are not about one review: each must refuse or ignore roles without the permission.
 NATIONAL_ONLY_PREFIXES = ("users.", "audit.", "partnership.", "theme.", "region.", "icb.", "location.",
-                          "mailcatcher.")
-ALWAYS_ALLOWED = {"admin.index", "admin.static"}
+                          "mailcatcher.", "outbox.")
+# Every signed-in user, about themselves only (tests/notifications/test_admin_screens.py checks it changes nobody else).
+ALWAYS_ALLOWED = {"admin.index", "admin.static", "profile.index", "profile.digests", "profile.static"}
 
 
 def snapshot(session) -> dict:
