@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
-from werkzeug.serving import make_server
 
-from devtools.ports import free_port
 from tests.imports.helpers import counts
 from tests.support.accounts import ACCOUNTS, PASSWORD
+from tests.support.live import browser_page, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -46,36 +42,6 @@ def legacy_workbook(*, fixed: bool) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-@contextmanager
-def live_server(app) -> Iterator[str]:
-    """The test's app served on a free loopback port in a thread."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="import-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@contextmanager
-def browser_page() -> Iterator:
-    """A Playwright page in Debian's Chromium (headless)."""
-    from playwright.sync_api import sync_playwright
-
-    from devtools.chromium import launch_browser
-
-    with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            browser.close()
 
 
 def upload(page, base, path):
