@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from flask_security import PasswordUtil
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -37,3 +38,14 @@ def password_problems(password: str, *, user_inputs: list[str] | tuple[str, ...]
         hint = result["feedback"].get("warning") or "It would be easy to guess."
         problems.append(f"This password is too weak. {hint} Try a longer phrase of unrelated words.")
     return problems
+
+
+class PolicyPasswordUtil(PasswordUtil):
+    """Flask-Security-Too's password validation replaced by this policy (change, reset, admin and CLI alike)."""
+
+    def validate(self, password: str, is_register: bool, **kwargs) -> tuple[list[str] | None, str]:
+        """Normalise, then check the password against the policy and the user's own details."""
+        normalised = self.normalize(password)
+        user = kwargs.get("user")
+        inputs = [getattr(user, "email", None) or kwargs.get("email") or "", getattr(user, "full_name", None) or ""]
+        return password_problems(normalised, user_inputs=inputs) or None, normalised
