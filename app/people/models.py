@@ -57,7 +57,7 @@ class User(db.Model, fsqla.FsUserMixin):
 
     def track_failed_authn(self, auth_type: str, tfa: bool = False) -> None:
         """Count a failed password, code or key towards the account lockout."""
-        from app.people.lockout import record_failed_authn
+        from app.people.security import record_failed_authn
 
         super().track_failed_authn(auth_type, tfa)
         record_failed_authn(self, auth_type=auth_type, second_factor=tfa)

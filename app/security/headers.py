@@ -53,7 +53,12 @@ def _set_security_headers(response: Response) -> Response:
     return response
 
 
+def _new_nonce() -> None:
+    csp_nonce()  # before any template renders: Flask-Security-Too's templates read g.csp_nonce directly
+
+
 def init_headers(app: Flask) -> None:
     """Set the headers on every response and expose csp_nonce() to templates."""
+    app.before_request(_new_nonce)
     app.after_request(_set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
