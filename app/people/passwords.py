@@ -11,6 +11,7 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_SCORE = 3
+ZXCVBN_MAX = 72
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "lists" / "common_passwords_top10k.txt"
 
 
@@ -33,7 +34,8 @@ def password_problems(password: str, *, user_inputs: list[str] | tuple[str, ...]
     if password.strip().lower() in common_passwords():
         problems.append("This password is on a list of commonly used, breached passwords.")
         return problems
-    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    # zxcvbn raises past 72 characters; the first 72 of a longer passphrase are enough to judge it.
+    result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=[u for u in user_inputs if u])
     if result["score"] < MIN_SCORE:
         hint = result["feedback"].get("warning") or "It would be easy to guess."
         problems.append(f"This password is too weak. {hint} Try a longer phrase of unrelated words.")
