@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from flask_security import logout_user, user_authenticated
 
@@ -67,7 +67,17 @@ def _enforce_timeouts() -> None:
     # The request goes on as a signed-out one: a protected page sends the browser to the sign-in form.
 
 
+def _no_sign_out_on_get():
+    """Flask-Security-Too signs a user out when the two-factor code page is opened outside a setup: a GET must
+    not change a session (a link or image on another site could sign people out), so send them to the setup."""
+    if (request.method == "GET" and request.endpoint == "security.two_factor_token_validation"
+            and current_user.is_authenticated and session.get("tf_state") != "validating_profile"):
+        return redirect(url_for("security.two_factor_setup"))
+    return None
+
+
 def init_session_timeouts(app: Flask) -> None:
     """Start the clocks at sign-in and check them before every request."""
     user_authenticated.connect(_start_session, app)
     app.before_request(_enforce_timeouts)
+    app.before_request(_no_sign_out_on_get)
