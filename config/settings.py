@@ -46,6 +46,8 @@ def _persistent_secret(instance_path: Path, name: str) -> str:
 class Settings:
     """Defaults shared by every configuration."""
 
+    # bandit B105 ("hardcoded password") flags setting names and hash names below: none is a secret (# nosec).
+
     NAME = "base"
     DEBUG = False
     TESTING = False
@@ -65,7 +67,7 @@ class Settings:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     # --- Flask-Security-Too
-    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_HASH = "argon2"  # nosec B105
     SECURITY_REGISTERABLE = False
     SECURITY_RECOVERABLE = True
     SECURITY_CHANGEABLE = True
@@ -74,7 +76,7 @@ class Settings:
     SECURITY_SEND_REGISTER_EMAIL = False
     SECURITY_RETURN_GENERIC_RESPONSES = True
     SECURITY_PASSWORD_LENGTH_MIN = 12
-    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"  # nosec B105
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
     SECURITY_PASSWORD_CHECK_BREACHED = False  # no network: the shipped common-password list is used instead
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
@@ -86,7 +88,7 @@ class Settings:
     SECURITY_CHANGE_URL = "/change"
     SECURITY_LOGOUT_METHODS = ["POST"]
     SECURITY_USERNAME_ENABLE = False
-    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"
+    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"  # nosec B105
     SECURITY_RESET_PASSWORD_WITHIN = timedelta(hours=2)
     SECURITY_REDIRECT_ALLOW_SUBDOMAINS = False
     SECURITY_DEFAULT_REMEMBER_ME = False
@@ -222,7 +224,7 @@ class Test(Settings):
 
     NAME = "test"
     TESTING = True
-    SECURITY_PASSWORD_HASH = "pbkdf2_sha512"
+    SECURITY_PASSWORD_HASH = "pbkdf2_sha512"  # nosec B105
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
     RATELIMIT_STORAGE_URI = "memory://"  # per app; the limiter's own tests use a real Redis (REDIS_URL)
 
@@ -250,5 +252,5 @@ class Production(Settings):
     @classmethod
     def default_secret(cls, instance_path: Path, name: str) -> str:
         """Production never invents a secret."""
-        env = {"secret_key": "SECRET_KEY", "password_salt": "SECURITY_PASSWORD_SALT"}[name]
+        env = {"secret_key": "SECRET_KEY", "password_salt": "SECURITY_PASSWORD_SALT"}[name]  # nosec B105
         raise ValueError(f"{env} must be set in production")
