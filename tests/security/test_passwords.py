@@ -25,6 +25,7 @@ def _change(client, new: str):
     ("password1234", "commonly used"),  # on the shipped NCSC / HIBP list
     ("aaaaaaaaaaaaaaaa", "too weak"),  # zxcvbn
     ("dp.ncl@example.com", "too weak"),  # the user's own email
+    ("SafeguardingTracker-2025!", "words about this service"),  # context-specific words (CONTEXT_WORDS)
 ])
 def test_change_password_refuses_a_weak_password(mail_sink, client, session, weak, reason):
     sign_in(client, "dp_ncl")
