@@ -16,7 +16,7 @@ from tests.support.reviews import make_review
 from tests.support.web import next_totp_code
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (apt-get install chromium)")]
+              pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed")]
 
 
 @pytest.fixture
