@@ -45,8 +45,8 @@ def _audit_sign_in(sender, user, authn_via=None, **extra) -> None:
 def record_failed_authn(user: User, *, auth_type: str, second_factor: bool) -> None:
     """A wrong password, code, key or recovery code for a known account: audit it and count it for lockout."""
     now = utcnow()
-    factor = "second factor" if second_factor else "password"
-    _audit(user, "user.sign_in_failed", f"failed sign-in: wrong {auth_type} ({factor})")
+    step = " (second factor)" if second_factor else ""
+    _audit(user, "user.sign_in_failed", f"failed sign-in: wrong {auth_type}{step}")
     register_failure(db.session, user=user, kind=auth_type, now=now,
                      policy=LockoutPolicy.from_config(current_app.config), remote_addr=request.remote_addr)
     db.session.commit()

@@ -99,6 +99,13 @@ def test_disabling_a_user_ends_their_sessions(app, client, session):
         "digests_enabled": "y", "csrf_token": token})  # "active" left unticked
     assert user_by_email(session, ACCOUNTS["dp_ncl"][0]).active is False
     assert _signed_out(victim.get("/admin/"))
+    # Enabled again, the old session must stay dead (it ended; it was not just suspended).
+    token = page_token(client, f"/admin/users/edit/?id={user.id}")
+    client.post(f"/admin/users/edit/?id={user.id}", data={
+        "email": user.email, "full_name": "", "role": "designated_professional", "scope_code": "QMJ",
+        "active": "y", "digests_enabled": "y", "csrf_token": token})
+    assert user_by_email(session, ACCOUNTS["dp_ncl"][0]).active is True
+    assert _signed_out(victim.get("/admin/")), "a session from before the account was disabled came back"
 
 
 def test_no_remember_me_cookie(client):
