@@ -6,7 +6,7 @@ loopback port (throttling limits raised so the scanners measure injection, not t
 signed in with the demo key's authenticator code; then, each bounded in time:
   - sqlmap on the sign-in form (anonymous, CSRF token refreshed per request) and on the parameterised admin pages
     (with the signed-in session cookie);
-  - wapiti crawling /admin/ with the session cookie (sign-out and destructive endpoints excluded).
+  - wapiti crawling /admin/ with the session cookie (scope /admin/: sign-out and account pages out of reach).
 Reports land in the instance folder (kept; path printed); a summary is printed. Exit status 1 when sqlmap calls a
 parameter injectable or wapiti reports a vulnerability of the injection, XSS, redirect or command families.
 """
@@ -36,9 +36,8 @@ HOST = "127.0.0.1"
 SERIOUS = ("SQL Injection", "Blind SQL Injection", "Cross Site Scripting", "Stored Cross Site Scripting",
            "Open Redirect", "Command execution", "Path Traversal", "CRLF Injection", "XML External Entity",
            "Server Side Request Forgery")
-# Not crawled: sign-out (ends the scan's session), destructive or account-changing endpoints.
-EXCLUDED = ["/logout*", "/admin/*/delete/*", "/admin/users/reset-two-factor/*", "/admin/users/unlock/*",
-            "/admin/*/action/*", "/tf-*", "/wan-*", "/mf-recovery*", "/change*", "/verify*"]
+# wapiti stays inside /admin/ (--scope folder): sign-out (/logout) and the account pages (/tf-setup, /change...)
+# are outside it. Its -x exclusions are not used: wapiti 3.0.4's wildcard translation fails on Python 3.11.
 
 
 def _prepare(instance: Path, env: dict[str, str]) -> None:
@@ -116,10 +115,11 @@ def _wapiti(base: str, cookie: str, out: Path) -> tuple[str, list[str]]:
                "--max-scan-time", str(WAPITI_SECONDS), "--max-attack-time", str(WAPITI_SECONDS // 4),
                "-d", "3", "--max-links-per-page", "40", "--max-files-per-dir", "30", "--flush-session",
                "-f", "json", "-o", str(report), "--verify-ssl", "0"]
-    for pattern in EXCLUDED:
-        command += ["-x", base + pattern]
-    subprocess.run(command, capture_output=True, text=True, timeout=WAPITI_SECONDS * 2 + 120)
-    data = json.loads(report.read_text()) if report.exists() else {}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=WAPITI_SECONDS * 2 + 120)
+    (out / "wapiti.log").write_text(result.stdout + result.stderr)
+    if not report.exists():
+        return f"wapiti: ERROR, no report (exit {result.returncode}; log {out / 'wapiti.log'})", ["ERROR: no report"]
+    data = json.loads(report.read_text())
     found = []
     for family, items in sorted((data.get("vulnerabilities") or {}).items()):
         for item in items:
@@ -170,16 +170,21 @@ def main() -> int:
             "audit-list": ["-u", f"{base}/admin/audit/?search=x&flt0_0=1", "--cookie", f"tracker_session={cookie}",
                            "-p", "search,flt0_0"],
         }
-        for name, args in targets.items():
+        only = os.environ.get("SCAN_ONLY", "")  # "sqlmap" or "wapiti" to run one scanner
+        for name, args in targets.items() if only != "wapiti" else ():
             line, injectable = _sqlmap(name, args, out)
             print(line, flush=True)
             lines.append(line)
             bad |= injectable
-        summary, found = _wapiti(base, _sign_in(base), out)
+        if only != "sqlmap":
+            time.sleep(31 - time.time() % 30)  # a fresh sign-in needs the next authenticator step (no replays)
+            summary, found = _wapiti(base, _sign_in(base), out)
+        else:
+            summary, found = "wapiti: skipped", []
         print(summary)
         for item in found:
             print("  " + item)
-        bad |= any(item.startswith(SERIOUS) for item in found)
+        bad |= any(item.startswith((*SERIOUS, "ERROR")) for item in found)
         print(f"scan finished in {time.monotonic() - started:.0f}s; reports in {out}")
         return 1 if bad else 0
     finally:
