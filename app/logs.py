@@ -44,8 +44,9 @@ def configure_logging(log_format: str, level: str = "INFO") -> None:
     """Send every logger to stderr in the chosen format ('json' or 'text')."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.tracker_handler = True  # ours: replaced when the app is created again; other handlers are kept
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "tracker_handler", False)] + [handler]
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 

@@ -40,10 +40,12 @@ def test_demo_load_creates_several_hundred_reviews_once(app, session):
 
 @pytest.fixture
 def production_app(app_config, tmp_path, monkeypatch):
+    import secrets
+
     from app import create_app
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 64)
-    monkeypatch.setenv("SECURITY_PASSWORD_SALT", "y" * 64)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("SECURITY_PASSWORD_SALT", secrets.token_urlsafe(32))
     monkeypatch.setenv("DATABASE_URL", app_config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("REDIS_URL", "redis://:pw@127.0.0.1:1/0")
     return create_app("production", {"SQLALCHEMY_DATABASE_URI": app_config["SQLALCHEMY_DATABASE_URI"]})

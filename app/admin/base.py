@@ -126,6 +126,8 @@ class ScopedModelView(AccessMixin, ModelView):
         return any(self.is_action_allowed(name) for name, _ in self._actions)
 
     def is_action_allowed(self, name: str) -> bool:
+        if name in self.action_disallowed_list:
+            return False
         if name == "delete":
             return self.can_delete
         return super().is_action_allowed(name)

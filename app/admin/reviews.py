@@ -228,7 +228,9 @@ class ReviewView(ScopedModelView):
     # check again). Without this, a refused role saw "fill in the form" errors instead of a refusal.
     ACTION_PERMISSIONS = {"add_update_view": Permission.POST_UPDATES, "decide_view": Permission.EDIT_REVIEWS,
                           "close_view": Permission.EDIT_REVIEWS, "reopen_view": Permission.REOPEN_REVIEWS,
-                          "snooze_view": Permission.SNOOZE_REMINDERS}
+                          "snooze_view": Permission.SNOOZE_REMINDERS,
+                          "add_recommendation_view": Permission.EDIT_REVIEWS,
+                          "update_recommendation_view": Permission.EDIT_REVIEWS}
 
     def _handle_view(self, name, **kwargs):
         response = super()._handle_view(name, **kwargs)

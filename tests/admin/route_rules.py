@@ -36,11 +36,13 @@ class Rule:
     sample: str | None = None
     foreign: str | None = None
     note: str = ""
+    may_be_unavailable: bool = False  # 503 is a correct answer (a health check while Redis is not running)
 
 
 RULES: dict[str, Rule] = {
     # --- public
     "home": Rule(PUBLIC, note="redirects to the admin, which asks for sign-in"),
+    "healthz": Rule(PUBLIC, note="database and Redis reachable? No data, no sign-in", may_be_unavailable=True),
     "static": Rule(PUBLIC, sample="/static/tracker.css"),
     "admin.static": Rule(PUBLIC, sample="/admin/static/admin/js/helpers.js"),
     "security.static": Rule(PUBLIC, sample="/fs-static/js/webauthn.js"),
@@ -85,7 +87,26 @@ RULES: dict[str, Rule] = {
     "review.reopen_view": Rule(P.REOPEN_REVIEWS),
     "review.snooze_view": Rule(P.SNOOZE_REMINDERS),
     "review.delete_view": Rule(P.DELETE_REVIEWS),
-    "review.action_view": Rule(P.DELETE_REVIEWS, note="the only bulk action is delete"),
+    "review.action_view": Rule(NOBODY, note="no bulk actions: a review is deleted from its own page only"),
+    "review.add_recommendation_view": Rule(P.EDIT_REVIEWS),
+    "review.update_recommendation_view": Rule(P.EDIT_REVIEWS),
+    # --- import (designated professionals for their scope, national admins for any)
+    "imports.index": Rule(P.IMPORT),
+    "imports.upload": Rule(P.IMPORT),
+    "imports.commit": Rule(P.IMPORT, sample="/admin/import/commit/not-an-upload/"),
+    "imports.report": Rule(P.IMPORT, sample="/admin/import/report/not-an-upload/"),
+    "imports.report_csv": Rule(P.IMPORT, sample="/admin/import/report/not-an-upload/problems.csv"),
+    "imports.template_csv": Rule(P.IMPORT),
+    "imports.template_xlsx": Rule(P.IMPORT),
+    # --- everyone's own profile (digest choice)
+    "profile.index": Rule(SIGNED_IN),
+    "profile.digests": Rule(SIGNED_IN),
+    # --- the outbox is read-only except "retry a failed email"
+    "outbox.create_view": Rule(NOBODY),
+    "outbox.edit_view": Rule(NOBODY, sample="/admin/outbox/edit/?id=1"),
+    "outbox.delete_view": Rule(NOBODY),
+    "outbox.ajax_update": Rule(NOBODY),
+    "outbox.action_view": Rule(NOBODY),
     # --- screens that refuse writes to everyone (the audit trail is append-only; users are never deleted)
     "audit.create_view": Rule(NOBODY),
     "audit.edit_view": Rule(NOBODY, sample="/admin/audit/edit/?id=1"),
@@ -111,13 +132,14 @@ PREFIX_RULES: dict[str, Rule] = {
     "icb.": Rule(P.MANAGE_REFERENCE),
     "location.": Rule(P.MANAGE_REFERENCE),
     "mailcatcher.": Rule(P.MANAGE_OUTBOX, note="development only (MAIL_CATCHER_DIR)"),
+    "outbox.": Rule(P.MANAGE_OUTBOX),
 }
 
 # Samples for the generated endpoints of national-only admin views.
 GENERATED_SAMPLES = {"details_view": "details/?id={pk}", "edit_view": "edit/?id={pk}", "export": "export/csv/",
                      "ajax_lookup": "ajax/lookup/?name=x&query=a"}
 VIEW_PKS = {"users": "1", "audit": "1", "partnership": "1", "theme": "CA_NEGLECT", "region": "Y56", "icb": "QMJ",
-            "location": "93C", "mailcatcher": ""}
+            "location": "93C", "mailcatcher": "", "outbox": "1"}
 
 
 def rule_for(endpoint: str) -> Rule | None:

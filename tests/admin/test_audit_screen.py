@@ -28,5 +28,5 @@ def test_failed_sign_in_is_audited_without_the_password(client, session):
 
     sign_in(client, "dp_ncl", password="wrong-password-123")
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.sign_in_failed"))
-    assert "dp.ncl@example.com" in event.detail and "wrong-password" not in (event.detail or "")
+    assert event.actor_email == "dp.ncl@example.com" and "wrong-password" not in (event.detail or "")
     assert event.remote_addr == "127.0.0.1"

@@ -73,7 +73,8 @@ def test_admin_pages_run_without_csp_violations(served, app, session, tmp_path):
             page.locator("a.filter").first.click()
             assert page.locator(".filter-val").count() >= 1, "the filter menu no longer works"
             page.screenshot(path=str(tmp_path / "review-list.png"))
-            # Delete asks first (data-confirm): dismissed, nothing happens; accepted, the review goes.
+            # Delete (on the review's page) asks first (data-confirm): dismissed, nothing happens; accepted, it goes.
+            page.goto(served + f"/admin/review/details/?id={rid}")
             page.once("dialog", lambda d: d.dismiss())
             page.locator("form[action*='/admin/review/delete/'] button").first.click()
             assert user_by_email(session, ACCOUNTS["national"][0]) is not None
