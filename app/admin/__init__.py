@@ -16,6 +16,7 @@ def init_admin(app: Flask) -> Admin:
     from app.admin.mailcatcher import MailCatcherView
     from app.admin.people import UserView
     from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
+    from app.admin.reports import ReportsView
     from app.admin.reviews import ReviewView
     from app.reviews.models import Review
 
@@ -26,6 +27,7 @@ def init_admin(app: Flask) -> Admin:
         index_view=DashboardView(name="Dashboard", url="/admin", endpoint="admin"),
     )
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
+    admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))
     admin.add_view(RegionView(db, category="Reference data"))
