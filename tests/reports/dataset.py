@@ -42,6 +42,8 @@ from app.reviews.types import RapidOutcome
 from tests.support.reviews import NOW, make_review
 
 D = date
+NAMES = ("O1", "L10", "L1", "L2", "L3", "L4", "L5", "L6", "L6c", "L7", "L8", "L8c", "L9", "B1", "B2", "M1", "M2",
+         "M2c", "N1")
 
 
 def _decide(session: Session, review: Review, outcome: RapidOutcome, on: date, identifier: str) -> Review | None:
