@@ -46,11 +46,12 @@ def _draw(spec: ChartSpec):
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    height = 3.6 if spec.kind != "barh" else max(2.4, 0.32 * len(spec.categories) + 1.4)
-    figure = Figure(figsize=(7.2, height), dpi=100, layout="constrained")
+    width, height = 7.2, 3.6 if spec.kind != "barh" else max(2.4, 0.3 * len(spec.categories) + 1.4)
+    figure = Figure(figsize=(width, height), dpi=100)
+    _margins(figure, spec, width, height)
     axes = figure.subplots()
-    figure.suptitle(spec.title, fontsize=12, fontweight="bold", x=0.01, ha="left")
-    axes.set_title(spec.caption, fontsize=8.5, color="#425563", loc="left")
+    figure.text(0.01, 1 - 0.12 / height, spec.title, fontsize=12, fontweight="bold", va="top")
+    figure.text(0.01, 1 - 0.42 / height, spec.caption, fontsize=8.5, color="#425563", va="top")
     has_data = any(any(v for v in values) for _, values in spec.series)
     if not spec.categories or not has_data:
         axes.text(0.5, 0.5, "No reviews to show", ha="center", va="center", color="#425563",
@@ -94,13 +95,24 @@ def _draw(spec: ChartSpec):
     return figure
 
 
+def _margins(figure, spec: ChartSpec, width: float, height: float) -> None:
+    """Fixed margins worked out from the labels (cheaper than matplotlib's constrained layout)."""
+    longest = max((len(c) for c in spec.categories), default=4)
+    left = 0.6 if spec.kind != "barh" else min(3.6, 0.3 + 0.062 * longest)
+    right = 1.6 if len(spec.series) > 1 else 0.25
+    rotated = spec.kind != "barh" and len(spec.categories) > 6
+    bottom = (0.4 + 0.03 * longest if rotated else 0.45) if spec.kind != "barh" else 0.45
+    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - 0.75 / height,
+                           bottom=min(bottom, 1.4) / height)
+
+
 def render(spec: ChartSpec, file_format: str) -> bytes:
     """The chart as SVG or PNG bytes (deterministic: no timestamp, fixed element ids)."""
     if file_format not in FORMATS:
         raise ValueError(f"charts are drawn as {' or '.join(FORMATS)}, not {file_format!r}")
     import matplotlib
 
-    with _LOCK, matplotlib.rc_context({"svg.hashsalt": "tracker", "svg.fonttype": "path",
+    with _LOCK, matplotlib.rc_context({"svg.hashsalt": "tracker", "svg.fonttype": "none",
                                        "font.family": "DejaVu Sans"}):
         figure = _draw(spec)
         buffer = io.BytesIO()
