@@ -274,3 +274,24 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
                 assert end == start + opened - closed, (scope, geography, year, month_number)
                 assert previous_end is None or start == previous_end, (scope, geography, year, month_number)
                 previous_end = end
+
+
+def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(session, reviews):
+    """Notified 28 Sep 2021, decided 1 Oct, added 5 Oct (the lifecycle allows it): never counted as closed in
+    September, and October still adds up (opened and closed in October)."""
+    from app.reviews.actions import decide_rapid_review as decide
+    from app.reviews.types import RapidOutcome
+    from tests.support.reviews import NOW, make_review
+
+    early = make_review(session, local_identifier="RPT-PRE1", review_type="RAPID", organisation_code="93C",
+                        date_added=date(2021, 10, 5), incident_date=date(2021, 9, 27),
+                        notification_date=date(2021, 9, 28), themes=["WT_NEGLECT"])
+    decide(session, review=early, outcome=RapidOutcome.NO_FURTHER_REVIEW, decision_date=date(2021, 10, 1),
+           actor=system_actor(scope_for_code(session, "ENG")), now=NOW, expected_version=None)
+    session.commit()
+    september, october = run(session, period="2021-09", scope="Y56"), run(session, period="2021-10", scope="Y56")
+    assert flow(september)["Rapid Review"] == (0, 0, 0, 0)
+    assert flow(october)["Rapid Review"] == (0, 2, 2, 0)  # L6 (converts 22 Oct) and PRE1 (closes on 5 Oct)
+    start, opened, closed, end = flow(october)["Total"]
+    assert end == start + opened - closed
+    assert "RPT-PRE1" in {r[1] for r in october["learning"].rows}
