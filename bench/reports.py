@@ -72,6 +72,7 @@ def statements(engine):
     seen: list[tuple[str, object]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
+        """Remember one statement."""
         seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
@@ -92,6 +93,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
+    """Load N synthetic reviews into a throwaway PostgreSQL and print the timings."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=200_000)
     args = parser.parse_args()

@@ -78,6 +78,7 @@ class DashboardView(TrackerIndexView):
 
     @expose("/")
     def index(self):
+        """The dashboard for the signed-in user's scope."""
         actor = self.actor
         today = london_today(utcnow())
         board = self._board(today)
@@ -89,6 +90,7 @@ class DashboardView(TrackerIndexView):
 
     @expose("/chart/<chart>.<file_format>")
     def chart(self, chart: str, file_format: str):
+        """A dashboard chart (trend, types, themes) as SVG or PNG."""
         name = chart
         if name not in DASHBOARD_CHARTS or file_format not in CHART_FORMATS:
             abort(404)

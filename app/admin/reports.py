@@ -74,6 +74,7 @@ class ReportsView(TrackerBaseView):
 
     @expose("/")
     def index(self):
+        """The form, and the report it asks for (the last complete quarter of your scope by default)."""
         today = _today()
         report, error, status = None, None, 200
         try:
@@ -105,6 +106,7 @@ class ReportsView(TrackerBaseView):
 
     @expose("/download/<key>.<file_format>")
     def download(self, key: str, file_format: str):
+        """One table (or all of them: key 'all', XLSX) as a file; audited."""
         if file_format not in FILE_FORMATS or (key not in TABLE_KEYS and key != "all") or (
                 key == "all" and file_format != "xlsx"):
             abort(404)
@@ -125,6 +127,7 @@ class ReportsView(TrackerBaseView):
 
     @expose("/chart/<chart>.<file_format>")
     def chart(self, chart: str, file_format: str):
+        """A chart as SVG or PNG; with ?download=1 as an audited attachment."""
         name = chart
         if name not in REPORT_CHARTS or file_format not in CHART_FORMATS:
             abort(404)
@@ -142,6 +145,7 @@ class ReportsView(TrackerBaseView):
 
     @expose("/extract.<file_format>")
     def extract(self, file_format: str):
+        """The national S-CRT extract as CSV (streamed) or XLSX; audited."""
         if file_format not in FILE_FORMATS:
             abort(404)
         if not self.actor.can(Permission.EXPORT):

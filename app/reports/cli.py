@@ -68,6 +68,7 @@ def format_table(table: ReportTable) -> str:
                for i in range(len(table.headers))]
 
     def line(values: list[str]) -> str:
+        """One row, aligned."""
         return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
                          for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
 
@@ -114,15 +115,20 @@ def extract_command(period: str, scope_code: str, geography: str, file_format: s
     mapping = current_app.config["SCRT_EXTRACT"]
     rows = scrt.count_rows(session, request)
     lines = preamble(request, now, by=actor.email)
-    if file_format == "csv":
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            for chunk in scrt.csv_chunks(scrt.extract_rows(session, request, mapping), mapping, lines):
-                fh.write(chunk)
-    else:
-        with scrt.xlsx_file(scrt.extract_rows(session, request, mapping), mapping, lines) as handle, \
-                out.open("wb") as fh:
-            while block := handle.read(64 * 1024):
-                fh.write(block)
+    partial = out.with_name(out.name + ".part")  # a failure part-way never leaves a truncated extract at --out
+    try:
+        if file_format == "csv":
+            with partial.open("w", encoding="utf-8", newline="") as fh:
+                for chunk in scrt.csv_chunks(scrt.extract_rows(session, request, mapping), mapping, lines):
+                    fh.write(chunk)
+        else:
+            with scrt.xlsx_file(scrt.extract_rows(session, request, mapping), mapping, lines) as handle, \
+                    partial.open("wb") as fh:
+                while block := handle.read(64 * 1024):
+                    fh.write(block)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     record_download(session, actor=actor, now=now, request=request, what="scrt-extract", file_format=file_format,
                     rows=rows, action="report.extract")
     session.commit()

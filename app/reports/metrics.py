@@ -75,7 +75,8 @@ def flow_by_area(session: Session, request: ReportRequest) -> ReportTable:
         rows.append([area_code, row[1], *row[2:]])
     rows.append([TOTAL, "", *(sum(r[i] for r in rows) for i in range(2, 2 + len(FLOW_HEADERS)))])
     label = {"region": "Region", "icb": "ICB / ICS", "location": "Sub-ICB location (CCG)"}[level]
-    return ReportTable("areas", f"Reviews by {label.split(' (')[0]}", [f"{label} code", label, *FLOW_HEADERS], rows,
+    title = {"region": "Reviews by region", "icb": "Reviews by ICB / ICS", "location": "Reviews by sub-ICB location"}
+    return ReportTable("areas", title[level], [f"{label} code", label, *FLOW_HEADERS], rows,
                        note=f"Areas placed by the report's geography mode ({request.geography.label.lower()}).")
 
 

@@ -54,6 +54,7 @@ def rapid_reviews(session: Session, request: ReportRequest, *, clocks: dict) -> 
     decided = Review.decision_date.between(period.start, period.end)
 
     def converted_to(outcome: RapidOutcome):
+        """Decided in the period and converted to this kind of review."""
         return and_(decided, Review.status == ReviewStatus.CONVERTED.value, Review.rapid_outcome == outcome.value)
 
     stmt = select(

@@ -76,6 +76,7 @@ def test_extract_writes_csv_and_xlsx_and_is_audited(app, session, reviews, tmp_p
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Wrote the S-CRT extract of 10 reviews" in result.output
+    assert not list(tmp_path.glob("*.part"))  # no partial file left behind
     rows = list(csv.reader(out.open(encoding="utf-8")))
     header_at = rows.index([]) + 1
     assert rows[header_at][:2] == ["Status", "Date added"]
