@@ -43,6 +43,10 @@ test: dev-deps system-packages
 test-postgres: dev-deps system-packages
 	TRACKER_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS)
 
+## make run-prod-local: PostgreSQL + Redis + gunicorn (2 workers) + 2 Celery workers + beat, production config.
+run-prod-local: deps system-packages
+	@$(BIN)/python -m devtools.run_prod_local
+
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app workflows config

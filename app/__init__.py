@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
     app.config.update(overrides or {})
+    register_logging(app)
     register_extensions(app)
     register_models()
     register_security(app)
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 def register_models() -> None:
     """Import every model module so the metadata is complete (migrations, create_all)."""
     import app.audit.models
+    import app.notifications.models
     import app.orgs.models
     import app.people.models
     import app.reviews.models  # noqa: F401
@@ -73,8 +75,18 @@ def register_celery(app: Flask) -> None:
     celery_init_app(app)
 
 
+def register_logging(app: Flask) -> None:
+    """Structured logs (JSON lines in production) and one line per request."""
+    from app.logs import register_logging as register
+
+    register(app)
+
+
 def register_views(app: Flask) -> None:
-    """Plain routes outside the admin."""
+    """Plain routes outside the admin: the home redirect and /healthz."""
+    from app.health import register_health
+
+    register_health(app)
 
     @app.get("/")
     def home():
@@ -82,12 +94,13 @@ def register_views(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: reference, users, demo, pii, reports."""
+    """Command-line groups: reference, users, demo, pii, workflows, reports."""
     from app.demo.cli import demo_cli
+    from app.notifications.cli import workflows_cli
     from app.orgs.cli import reference_cli
     from app.people.cli import users_cli
     from app.privacy.cli import pii_cli
     from app.reports.cli import reports_cli
 
-    for group in (reference_cli, users_cli, demo_cli, pii_cli, reports_cli):
+    for group in (reference_cli, users_cli, demo_cli, pii_cli, workflows_cli, reports_cli):
         app.cli.add_command(group)

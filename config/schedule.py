@@ -2,24 +2,21 @@
 
 from celery.schedules import crontab
 
-# Jobs are declared as data with deterministic names. Times avoid 01:00-02:00 Europe/London (summer-time
-# changes). Each job queries for what is due, so running it twice is harmless.
+# Jobs are declared as data with deterministic names. Every scan queries for what is due and writes each
+# email under a unique key, so running it again (a second delivery, a catch-up, a manual run) sends nothing
+# twice: the scans run every hour of the working day, and a missed run is caught up by the next one.
+# Times avoid 01:00-02:00 Europe/London (summer-time changes). Exactly ONE beat process runs this schedule.
+WORKING_HOURS = "7-19"
 BEAT_SCHEDULE: dict = {
     "outbox-relay": {"task": "workflows.outbox.relay_outbox", "schedule": 30.0},
-    "stale-reminders": {"task": "workflows.reminders.send_stale_reminders", "schedule": crontab(hour=7, minute=5)},
-    "chasers": {"task": "workflows.chasers.send_chasers", "schedule": crontab(hour=7, minute=15)},
-    "weekly-digest": {
-        "task": "workflows.digests.send_weekly_digests",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
-    },
-    "monthly-digest": {
-        "task": "workflows.digests.send_monthly_digests",
-        "schedule": crontab(hour=7, minute=45, day_of_month="1"),
-    },
-    "quarterly-digest": {
-        "task": "workflows.digests.send_quarterly_digests",
-        "schedule": crontab(hour=8, minute=0, day_of_month="1", month_of_year="1,4,7,10"),
-    },
+    "stale-reminders": {"task": "workflows.reminders.send_stale_reminders",
+                        "schedule": crontab(minute=5, hour=WORKING_HOURS)},
+    "chasers": {"task": "workflows.chasers.send_chasers", "schedule": crontab(minute=15, hour=WORKING_HOURS)},
+    # Digests report on this week / the last complete month / the last complete NHS quarter; one per person and
+    # period, so the daily run only sends on the first run of a period (Monday, the 1st) or catches one up.
+    "weekly-digest": {"task": "workflows.digests.send_weekly_digests", "schedule": crontab(minute=30, hour=7)},
+    "monthly-digest": {"task": "workflows.digests.send_monthly_digests", "schedule": crontab(minute=40, hour=7)},
+    "quarterly-digest": {"task": "workflows.digests.send_quarterly_digests", "schedule": crontab(minute=50, hour=7)},
 }
 
 NOTIFICATIONS: dict = {
@@ -27,9 +24,12 @@ NOTIFICATIONS: dict = {
     "stale_escalate_after_reminders": 2,  # unanswered reminders before the regional leads are told
     "rapid_review_lead_working_days": 5,  # warn this many working days before a rapid review is due
     "send_empty_digests": False,
+    "digest_due_within_days": 14,  # the weekly digest lists what falls due within this many days
+    "digest_attachment_max_rows": 5000,  # rows in a digest's CSV; beyond, the email says to export the rest
     "relay_batch_size": 50,
     "relay_max_attempts": 6,
     "relay_backoff_seconds": [60, 300, 900, 3600, 14400],
+    "relay_send_interval_seconds": 0,  # pause between two emails (an SMTP provider's rate limit)
     "smtp_timeout_seconds": 10,
     "claim_timeout_seconds": 600,  # a claimed email not marked sent after this long is claimed again
 }

@@ -84,6 +84,9 @@ class Settings:
     SECURITY_RESET_PASSWORD_WITHIN = timedelta(hours=2)
     SECURITY_REDIRECT_ALLOW_SUBDOMAINS = False
 
+    # --- logs
+    LOG_FORMAT = "text"
+
     # --- mail
     MAIL_BACKEND = "smtp"
     MAIL_TIMEOUT = 10
@@ -139,6 +142,10 @@ class Settings:
         values["MAIL_CATCHER_DIR"] = environ.get("MAIL_CATCHER_DIR", "")
         if environ.get("EXPORT_MAX_ROWS"):
             values["EXPORT_MAX_ROWS"] = int(environ["EXPORT_MAX_ROWS"])
+        values["LOG_FORMAT"] = environ.get("LOG_FORMAT", cls.LOG_FORMAT)
+        if values["LOG_FORMAT"] not in ("json", "text"):
+            raise ValueError(f"LOG_FORMAT must be json or text, not {values['LOG_FORMAT']!r}")
+        values["LOG_LEVEL"] = environ.get("LOG_LEVEL", "INFO").upper()
         values["TWO_FACTOR_REQUIRED_FOR_ALL"] = _bool(environ.get("TWO_FACTOR_REQUIRED_FOR_ALL"), False)
         return values
 
@@ -179,6 +186,7 @@ class Production(Settings):
 
     NAME = "production"
     DEMO_DATA_ALLOWED = False
+    LOG_FORMAT = "json"
     PREFERRED_URL_SCHEME = "https"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

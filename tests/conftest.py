@@ -18,11 +18,20 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TRACKER_ENV", "test")
 
+from hypothesis import settings as hypothesis_settings
+
 from app import create_app
 from app.extensions import db
 from tests.support.accounts import ACCOUNTS, create_accounts
 
+# A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
+hypothesis_settings.register_profile("tracker", deadline=None)
+hypothesis_settings.load_profile("tracker")
+
 BACKEND = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
+
+# Real Redis, SMTP sink and Celery worker fixtures, usable by every test module.
+pytest_plugins = ["tests.support.services"]
 
 
 def _migrate_and_load(url: str, instance: Path) -> None:
@@ -40,11 +49,11 @@ def _migrate_and_load(url: str, instance: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster(tmp_path_factory):
+def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run (only on the PostgreSQL suite)."""
     from devtools.postgres import start_postgres
 
-    cluster = start_postgres(base_dir=tmp_path_factory.mktemp("pg"))
+    cluster = start_postgres()
     yield cluster
     cluster.stop()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES: list[str] = []
+TASK_MODULES: list[str] = ["workflows.reminders", "workflows.chasers", "workflows.digests", "workflows.outbox"]
 
 
 def celery_init_app(app: Flask) -> Celery:

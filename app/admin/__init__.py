@@ -14,7 +14,9 @@ def init_admin(app: Flask) -> Admin:
     from app.admin.audit import AuditView
     from app.admin.dashboard import DashboardView
     from app.admin.mailcatcher import MailCatcherView
+    from app.admin.outbox import OutboxView
     from app.admin.people import UserView
+    from app.admin.profile import ProfileView
     from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
     from app.admin.reports import ReportsView
     from app.admin.reviews import ReviewView
@@ -35,6 +37,8 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(LocationView(db, category="Reference data"))
     admin.add_view(UserView(db, name="Users", endpoint="users", category="Administration"))
     admin.add_view(AuditView(db, name="Audit trail", endpoint="audit", category="Administration"))
+    admin.add_view(OutboxView(db, name="Outbox", endpoint="outbox", category="Administration"))
     if app.config.get("MAIL_CATCHER_DIR"):
         admin.add_view(MailCatcherView(name="Caught mail", endpoint="mailcatcher", category="Administration"))
+    admin.add_view(ProfileView(name="My profile", endpoint="profile", url="/admin/profile"))
     return admin

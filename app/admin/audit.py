@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_admin.contrib.sqla import filters as sqla_filters
 
 from app.admin.base import ScopedModelView
 from app.audit.models import AuditEvent
 from app.people.roles import Permission
+
+
+def _utc(value):
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class UtcAfter(sqla_filters.DateTimeGreaterFilter):
+    """'When' after a time typed in UTC (the trail stores aware UTC timestamps)."""
+
+    def clean(self, value):
+        return _utc(super().clean(value))
+
+
+class UtcBefore(sqla_filters.DateTimeSmallerFilter):
+    """'When' before a time typed in UTC."""
+
+    def clean(self, value):
+        return _utc(super().clean(value))
+
+
+class UtcBetween(sqla_filters.DateTimeBetweenFilter):
+    """'When' between two times typed in UTC."""
+
+    def clean(self, value):
+        return [_utc(v) for v in super().clean(value)]
 
 
 class AuditView(ScopedModelView):
@@ -30,9 +57,9 @@ class AuditView(ScopedModelView):
         sqla_filters.FilterLike(AuditEvent.actor_email, "User"),
         sqla_filters.FilterEqual(AuditEvent.actor_email, "User"),
         sqla_filters.FilterLike(AuditEvent.action, "Action"),
-        sqla_filters.DateTimeBetweenFilter(AuditEvent.occurred_at, "When"),
-        sqla_filters.DateTimeGreaterFilter(AuditEvent.occurred_at, "When"),
-        sqla_filters.DateTimeSmallerFilter(AuditEvent.occurred_at, "When"),
+        UtcBetween(AuditEvent.occurred_at, "When"),
+        UtcAfter(AuditEvent.occurred_at, "When"),
+        UtcBefore(AuditEvent.occurred_at, "When"),
     ]
 
     def __init__(self, session, **kwargs):

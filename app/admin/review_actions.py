@@ -10,14 +10,20 @@ from sqlalchemy import select
 
 from app.admin.exports import export_response
 from app.audit.models import AuditEvent
+from app.audit.service import action_label
 from app.extensions import db
+from app.notifications.plan import notification_plan
+from app.notifications.settings import NotificationSettings
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
+from app.reviews import recommendations
+from app.reviews.access import ReviewNotFound
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
+from app.reviews.fields import label
 from app.reviews.lifecycle import can_close
-from app.reviews.models import Review
+from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
 from app.reviews.timeline import timeline
@@ -75,6 +81,9 @@ def _run(view, review: Review, action, success: str):
     except NotAllowed:
         db.session.rollback()
         abort(403)
+    except ReviewNotFound:
+        db.session.rollback()
+        abort(404)
     except (ReviewRejected, EditConflict) as exc:
         db.session.rollback()
         _refused(exc)
@@ -98,6 +107,8 @@ def details_context(view, review: Review) -> dict:
         "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
         "updates": timeline(db.session, review),
         "history": history,
+        "field_label": label,
+        "action_label": action_label,
         "today": today,
         "type_label": ReviewType(review.review_type).label,
         "status_label": ReviewStatus(review.status).label,
@@ -107,9 +118,13 @@ def details_context(view, review: Review) -> dict:
         "can_close": review.status == ReviewStatus.OPEN and can_close(review) and actor.can(Permission.EDIT_REVIEWS),
         "can_reopen": review.status == ReviewStatus.CLOSED and actor.can(Permission.REOPEN_REVIEWS),
         "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
+        "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
+        "action_statuses": RecommendationAction.STATUSES,
         "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
         "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
         "return_url": view.get_url(".index_view"),
+        "notification_plan": notification_plan(db.session, review, today=today,
+                                               config=NotificationSettings.from_config(current_app.config)),
     }
 
 
@@ -172,6 +187,28 @@ def snooze(view, review: Review):
     return _run(view, review, lambda: review_actions.snooze_reminders(
         db.session, review=review, until=until, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
         expected_version=_version()), "Reminders snoozed." if until else "Snooze lifted.")
+
+
+def add_recommendation(view, review: Review):
+    """POST a recommendation to track as an action."""
+    actor = view.actor
+    form = request.form
+    return _run(view, review, lambda: recommendations.add_action(
+        db.session, review=review, recommendation=form.get("recommendation", ""),
+        owner_organisation=form.get("owner_organisation", ""), target_date=_parse_date(form.get("target_date")),
+        status=form.get("status", "not started"), evidence=form.get("evidence"), actor=actor, now=utcnow(),
+        expected_version=_version()), "Recommendation added as an action.")
+
+
+def update_recommendation(view, review: Review):
+    """POST a change to a tracked recommendation's status, evidence or target date."""
+    actor = view.actor
+    form = request.form
+    return _run(view, review, lambda: recommendations.update_action(
+        db.session, review=review, action_id=form.get("action_id", ""), status=form.get("status", ""),
+        evidence=form.get("evidence"),
+        target_date=_parse_date(form.get("target_date")), actor=actor, now=utcnow(),
+        expected_version=_version()), "Action updated.")
 
 
 def export(view, export_type: str):

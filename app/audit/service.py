@@ -11,6 +11,27 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.people.actor import Actor
 
+ACTION_LABELS = {
+    "review.create": "Created",
+    "review.edit": "Edited",
+    "review.delete": "Deleted",
+    "review.status": "Status changed",
+    "review.update": "Update added",
+    "review.convert": "Converted",
+    "review.snooze": "Reminders snoozed",
+    "review.export": "Exported",
+    "review.import": "Imported",
+    "user.sign_in": "Signed in",
+    "user.sign_in_failed": "Failed sign-in",
+    "user.create": "User created",
+    "user.edit": "User changed",
+}
+
+
+def action_label(action: str) -> str:
+    """How an audited action is named on screen."""
+    return ACTION_LABELS.get(action, action.replace(".", ": ").replace("_", " "))
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, date | datetime):

@@ -58,9 +58,9 @@ class ClockState:
     @property
     def summary(self) -> str:
         """'3 days overdue', 'due today', 'due in 5 days' (working days for the rapid review clock)."""
-        if self.working_days_left is not None:
+        if self.working_days_left is not None and not (self.days_left < 0 <= self.working_days_left):
             n, unit = self.working_days_left, "working day"
-        else:
+        else:  # calendar days (also for a working-day deadline passed over a weekend: "1 day overdue")
             n, unit = self.days_left, "day"
         if self.days_left == 0:
             return "due today"

@@ -13,12 +13,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.types import UTCDateTime, utcnow
+
+SPARSE_INDEXED = ("notification_date", "decision_date", "steis_number", "lfpse_reference", "signed_off_date",
+                  "embargo_review_date", "closed_on", "converted_to_id", "latest_update_on", "partnership_id")
 
 
 class Review(db.Model):
@@ -35,8 +39,8 @@ class Review(db.Model):
 
     date_added: Mapped[date] = mapped_column(Date, index=True)
     incident_date: Mapped[date | None] = mapped_column(Date)
-    notification_date: Mapped[date | None] = mapped_column(Date, index=True)
-    decision_date: Mapped[date | None] = mapped_column(Date, index=True)
+    notification_date: Mapped[date | None] = mapped_column(Date)
+    decision_date: Mapped[date | None] = mapped_column(Date)
     rapid_outcome: Mapped[str | None] = mapped_column(String(4))
 
     # The organisation, and the ICB/region it belonged to on the date added, as recorded.
@@ -49,19 +53,19 @@ class Review(db.Model):
     recorded_vintage: Mapped[date] = mapped_column(Date)
 
     dp_initials: Mapped[str] = mapped_column(String(4))
-    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"))
 
-    steis_number: Mapped[str | None] = mapped_column(String(10), index=True)
-    lfpse_reference: Mapped[str | None] = mapped_column(String(40), index=True)
+    steis_number: Mapped[str | None] = mapped_column(String(10))
+    lfpse_reference: Mapped[str | None] = mapped_column(String(40))
     local_identifier: Mapped[str | None] = mapped_column(String(60), index=True)
 
     overview: Mapped[str | None] = mapped_column(Text)
     media_interest: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
-    signed_off_date: Mapped[date | None] = mapped_column(Date, index=True)
+    signed_off_date: Mapped[date | None] = mapped_column(Date)
     publication_date: Mapped[date | None] = mapped_column(Date)
     publication_status: Mapped[str | None] = mapped_column(String(10))
-    embargo_review_date: Mapped[date | None] = mapped_column(Date, index=True)
+    embargo_review_date: Mapped[date | None] = mapped_column(Date)
     report_url: Mapped[str | None] = mapped_column(String(500))
 
     learning_1: Mapped[str | None] = mapped_column(Text)
@@ -70,14 +74,14 @@ class Review(db.Model):
     recommendations: Mapped[str | None] = mapped_column(Text)
 
     # Set by the lifecycle only: the date the review closed or converted, for period reports.
-    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
-    converted_to_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"), index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    converted_to_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
 
     # Maintained by the timeline service only: the newest update, for the list and the stale clock.
     latest_update_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_update.id", use_alter=True, name="fk_review_latest_update_id_review_update")
     )
-    latest_update_on: Mapped[date | None] = mapped_column(Date, index=True)
+    latest_update_on: Mapped[date | None] = mapped_column(Date)
 
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     snooze_reason: Mapped[str | None] = mapped_column(String(300))
@@ -86,8 +90,8 @@ class Review(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
-    organisation: Mapped[SubIcbLocation] = relationship(lazy="joined", innerjoin=True)
-    partnership: Mapped[Partnership | None] = relationship(lazy="joined")
+    organisation: Mapped[SubIcbLocation] = relationship(lazy="selectin")
+    partnership: Mapped[Partnership | None] = relationship(lazy="selectin")
     themes: Mapped[list[ReviewTheme]] = relationship(
         back_populates="review", order_by="ReviewTheme.position", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -123,6 +127,13 @@ class Review(db.Model):
         Index("ix_review_type_decision_date", "review_type", "decision_date"),
         # Identifiers are unique within an organisation (StEIS and LFPSE per review type: a rapid review and the
         # review it became may share the serious incident's number). NULLs never clash.
+        # Mostly-empty columns get partial indexes (rows where the value is set): the planner's row estimates
+        # then reflect the values that exist, not the NULLs (SQLite's ANALYZE averages over NULLs too).
+        *(
+            Index(f"ix_review_{column}", column, sqlite_where=text(f"{column} IS NOT NULL"),
+                  postgresql_where=text(f"{column} IS NOT NULL"))
+            for column in SPARSE_INDEXED
+        ),
         UniqueConstraint("organisation_code", "local_identifier", name="uq_review_org_local_identifier"),
         UniqueConstraint("organisation_code", "review_type", "steis_number", name="uq_review_org_type_steis"),
         UniqueConstraint("organisation_code", "review_type", "lfpse_reference", name="uq_review_org_type_lfpse"),

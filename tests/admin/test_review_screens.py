@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.reviews.models import Review
 from tests.support.reviews import make_review
-from tests.support.web import csrf_token, page_token, sign_in
+from tests.support.web import csrf_token, page_token, review_listed, sign_in
 
 VALID = {"review_type": "DHR", "organisation_code": "93C", "date_added": "2026-02-01", "incident_date": "2026-01-20",
          "dp_initials": "jk", "local_identifier": "DHR-NCL-2026-01", "theme_1": "CA_DOMESTIC",
@@ -122,3 +122,40 @@ def test_export_follows_filters_neutralises_formulas_and_is_audited(client, sess
     assert rows[0]["Brief overview"].startswith("'=HYPERLINK")
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "review.export"))
     assert "exported 1 reviews as csv" in event.detail and event.actor_email == "dp.ncl@example.com"
+
+
+def test_search_finds_identifiers_whatever_the_case(client, session):
+    review = make_review(session, local_identifier="SAR-NCL-2025-07", steis_number="2025/54321")
+    sign_in(client, "dp_ncl")
+    for term in ("sar-ncl-2025", "SAR-NCL-2025-07", "2025/54321", f"#{review.id}"):
+        html = client.get("/admin/review/", query_string={"search": term}).get_data(as_text=True)
+        assert review_listed(html, review.id), term
+    html = client.get("/admin/review/", query_string={"search": "NCL-2025"}).get_data(as_text=True)
+    assert not review_listed(html, review.id)  # identifiers match from their start
+
+
+def test_patient_data_is_refused_on_the_field_without_echoing_it(client, session):
+    sign_in(client, "dp_ncl")
+    before = session.scalar(select(func.count(Review.id)))
+    response = post_form(client, "/admin/review/new/", {
+        **VALID, "overview": "Concerns raised about the adult (NHS number 943 476 5919) by the GP.",
+        "local_identifier": "JonS-2026"})
+    html = response.get_data(as_text=True)
+    assert "Brief overview: contains an NHS number" in html
+    assert "Local identifier: contains what looks like a person" in html
+    messages = " ".join(re.findall(r'class="invalid-feedback">(.*?)</ul>', html, re.S)
+                        + re.findall(r'alert-danger[^>]*>(.*?)</div>', html, re.S))
+    assert "NHS number" in messages and "943" not in messages and "JonS" not in messages
+    assert session.scalar(select(func.count(Review.id))) == before
+
+
+def test_list_filters_overdue_and_due_within_days(client, session):
+    overdue = make_review(session, review_type="RAPID", notification_date=date(2026, 10, 1),
+                          date_added=date(2026, 10, 1), incident_date=None, local_identifier="RR-LATE")
+    soon = make_review(session, review_type="RAPID", notification_date=date(2026, 11, 20),
+                       date_added=date(2026, 11, 20), incident_date=None, local_identifier="RR-SOON")
+    sign_in(client, "dp_ncl")
+    late = client.get("/admin/review/?flt1_overdue_is_overdue=rapid_review_due").get_data(as_text=True)
+    assert review_listed(late, overdue.id) and not review_listed(late, soon.id)
+    within = client.get("/admin/review/?flt1_due_within_days_clock_due_within=30").get_data(as_text=True)
+    assert review_listed(within, soon.id) and not review_listed(within, overdue.id)

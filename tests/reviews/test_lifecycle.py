@@ -170,3 +170,32 @@ def test_clock_days_use_the_london_date(session):
     late_evening = datetime(2026, 3, 29, 23, 30, tzinfo=UTC)  # already 30 March in London (BST)
     review = make_review(session, date_added=date(2026, 3, 30), incident_date=None, now=late_evening)
     assert review.date_added == date(2026, 3, 30)
+
+
+def test_recommendations_are_tracked_as_actions_after_publication(session):
+    from app.reviews import recommendations
+
+    unpublished = make_review(session)
+    with pytest.raises(ReviewRejected) as refused:
+        recommendations.add_action(session, review=unpublished, recommendation="Share records",
+                                   owner_organisation="ICB", target_date=None, status="not started", evidence=None,
+                                   actor=actor(session), now=NOW, expected_version=None)
+    assert "once the report is published" in refused.value.violations[0].message
+    review = make_review(session, signed_off_date=date(2026, 3, 1), publication_status="public",
+                         publication_date=date(2026, 4, 1))
+    action = recommendations.add_action(
+        session, review=review, recommendation="GPs record who else lives in the home.",
+        owner_organisation="NHS North Central London ICB", target_date=date(2026, 12, 31), status="not started",
+        evidence=None, actor=actor(session), now=NOW, expected_version=review.version)
+    session.commit()
+    recommendations.update_action(session, review=review, action_id=action.id, status="completed",
+                                  evidence="Audit of 50 records in October.", target_date=date(2026, 12, 31),
+                                  actor=actor(session), now=NOW, expected_version=review.version)
+    session.commit()
+    assert (action.status, action.evidence) == ("completed", "Audit of 50 records in October.")
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.recommendation")).all()
+    assert [e.detail for e in events] == ["recommendation tracked as an action", "recommendation action updated"]
+    with pytest.raises(ReviewRejected) as refused:
+        recommendations.update_action(session, review=review, action_id=action.id, status="done-ish", evidence=None,
+                                      target_date=None, actor=actor(session), now=NOW, expected_version=None)
+    assert "Status must be one of" in refused.value.violations[0].message

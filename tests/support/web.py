@@ -30,3 +30,8 @@ def page_token(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return csrf_token(response.get_data(as_text=True))
+
+
+def review_listed(html: str, review_id: int) -> bool:
+    """Whether a reviews list page shows the review (each row links to the review's page)."""
+    return f'/admin/review/details/?id={review_id}"' in html

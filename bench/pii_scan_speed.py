@@ -1,4 +1,7 @@
-"""scan_text must stay cheap: it runs on every field of every imported row."""
+"""Benchmark: the patient-data guard on a 2,000-character overview (it runs on every field of every import row).
+
+Run: .venv/bin/python -m bench.pii_scan_speed   (prints median and p95 over 200 scans after a warm-up)
+"""
 
 from __future__ import annotations
 
@@ -18,18 +21,27 @@ SENTENCES = [
 
 
 def overview(length: int = 2000) -> str:
+    """A realistic overview of about `length` characters with no patient data."""
     text = ""
     while len(text) < length:
         text += " ".join(SENTENCES) + " "
     return text[:length]
 
 
-def test_a_2000_character_overview_scans_well_under_5_ms() -> None:
+def measure(repeats: int = 200) -> dict[str, float]:
+    """Median and p95 seconds per scan of a 2,000-character overview."""
     text = overview()
     scan_text(text)  # the first call loads the word lists
     timings = []
-    for _ in range(200):
+    for _ in range(repeats):
         started = time.perf_counter()
         scan_text(text)
         timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.005
+    timings.sort()
+    return {"median_s": statistics.median(timings), "p95_s": timings[int(len(timings) * 0.95) - 1]}
+
+
+if __name__ == "__main__":
+    result = measure()
+    print(f"PII scan of a 2,000-character overview: median {result['median_s'] * 1000:.2f} ms, "
+          f"p95 {result['p95_s'] * 1000:.2f} ms")

@@ -1,0 +1,70 @@
+"""Measuring pages through the app: median and p95 over repeated runs after a warm-up, with SQL query counts."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+
+
+@dataclass
+class Measurement:
+    """Timings (seconds) and SQL statements per run of one scenario."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    status: int | None = None
+    note: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        """Median in milliseconds."""
+        return statistics.median(self.seconds) * 1000
+
+    @property
+    def p95_ms(self) -> float:
+        """95th percentile in milliseconds (nearest rank)."""
+        ordered = sorted(self.seconds)
+        return ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000
+
+    @property
+    def query_count(self) -> int:
+        """SQL statements per run (the most seen; constant when there is no N+1)."""
+        return max(self.queries) if self.queries else 0
+
+
+class QueryCounter:
+    """Counts SQL statements sent on an engine while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _on_execute(self, *args, **kwargs):
+        self.count += 1
+
+    def __enter__(self):
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
+
+def measure(name: str, run: Callable[[], int | None], *, engine, repeats: int, warmup: int) -> Measurement:
+    """Run `run` warm-up + repeats times; `run` returns an HTTP status (or None)."""
+    result = Measurement(name)
+    for _ in range(warmup):
+        run()
+    for _ in range(repeats):
+        with QueryCounter(engine) as counter:
+            started = time.perf_counter()
+            result.status = run()
+            result.seconds.append(time.perf_counter() - started)
+        result.queries.append(counter.count)
+    return result

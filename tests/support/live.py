@@ -1,0 +1,41 @@
+"""A live HTTP server for browser tests: the test's app served by werkzeug on a free loopback port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from devtools.ports import free_port
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 in a thread; yields the base URL and stops the server afterwards."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def browser_page() -> Iterator:
+    """A Playwright page in Debian's Chromium (headless), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    from devtools.chromium import launch_browser
+
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
