@@ -103,6 +103,8 @@ class Settings:
     EXPORT_MAX_ROWS = 50_000
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 200_000
+    IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX workbook that unpacks to more is refused (zip bombs)
+    IMPORT_UPLOAD_TTL_MINUTES = 120  # an uploaded file waits this long for its commit, then it is deleted
 
     # --- celery (broker/back end filled from REDIS_URL)
     CELERY: dict[str, Any] = {

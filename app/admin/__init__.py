@@ -13,6 +13,7 @@ def init_admin(app: Flask) -> Admin:
     """Create the admin with every screen; each screen checks role and scope itself."""
     from app.admin.audit import AuditView
     from app.admin.dashboard import DashboardView
+    from app.admin.imports import ImportView
     from app.admin.mailcatcher import MailCatcherView
     from app.admin.outbox import OutboxView
     from app.admin.people import UserView
@@ -30,6 +31,7 @@ def init_admin(app: Flask) -> Admin:
     )
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
     admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
+    admin.add_view(ImportView(name="Import", endpoint="imports", url="/admin/import"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))
     admin.add_view(RegionView(db, category="Reference data"))

@@ -19,7 +19,7 @@ from app.reviews.service import (
     input_from_review,
     record_transition,
 )
-from app.reviews.types import RapidOutcome
+from app.reviews.types import RapidOutcome, ReviewType
 from app.timezone import london_today
 
 
@@ -44,23 +44,30 @@ def decide_rapid_review(
     now: datetime,
     expected_version: int | None,
     new_local_identifier: str | None = None,
+    into: Review | None = None,
 ) -> Review | None:
-    """Record a rapid review's decision; on conversion create the new review pre-filled and link both ways."""
+    """Record a rapid review's decision; on conversion create the new review pre-filled (or link `into`, an existing
+    review it became, e.g. on import) and link both ways."""
     _guard(review, actor, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
+    if into is not None:
+        _check_conversion_target(review, into, outcome, actor)
     try:
         transition = lifecycle.decide_rapid_review(review, outcome=outcome, decision_date=decision_date,
                                                    today=london_today(now))
     except lifecycle.TransitionRefused as exc:
         raise ReviewRejected([Violation("decision_date", str(exc))]) from None
     created = None
-    if outcome.becomes is not None:
+    if outcome.becomes is not None and into is not None:
+        created = into
+    elif outcome.becomes is not None:
         data = input_from_review(review)
         data.review_type = outcome.becomes.value
         data.notification_date = None
         data.date_added = decision_date
         data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
         created = create_review(session, data=data, actor=actor, now=now)
+    if created is not None:
         review.converted_to_id = created.id
     review.updated_at = now
     session.flush()
@@ -70,6 +77,22 @@ def decide_rapid_review(
                review_id=review.id, review_version=review.version,
                changes={"converted_to_id": [None, created.id]}, detail=f"became review #{created.id}")
     return created
+
+
+def _check_conversion_target(review: Review, into: Review, outcome: RapidOutcome, actor: Actor) -> None:
+    """The review a rapid review became must be of the decided type, in scope, and not linked to another one."""
+    if outcome.becomes is None:
+        raise ReviewRejected([Violation("converted_to_id", "A rapid review with no further review does not become "
+                                                           "another review.")])
+    if not actor.scope.covers_location(into.organisation_code):
+        raise NotAllowed("the review it became is outside your scope")
+    same_family = {ReviewType.SAR_MANDATORY, ReviewType.SAR_DISCRETIONARY} if outcome == RapidOutcome.SAR else {
+        outcome.becomes}
+    if into.id == review.id or into.review_type not in same_family:
+        raise ReviewRejected([Violation("converted_to_id", f"The review it became must be a {outcome.value}.")])
+    if any(origin.id != review.id for origin in into.converted_from):
+        raise ReviewRejected([Violation("converted_to_id", "The review it became is already linked to another "
+                                                           "rapid review.")])
 
 
 def close_review(

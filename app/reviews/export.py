@@ -10,6 +10,9 @@ from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,6 +24,8 @@ from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, Rev
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
+DATE_FORMAT = "dd/mm/yyyy"
+HEADER_FONT = Font(bold=True)
 
 
 def neutralise(value: Any) -> Any:
@@ -86,9 +91,8 @@ class ExportTooLarge(ValueError):
 
 
 def _cell(value: Any) -> Any:
+    """A cell value: text neutralised, dates kept as dates (ISO text in CSV, real date cells in XLSX)."""
     if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
         return value.isoformat()
     return neutralise(value)
 
@@ -106,9 +110,11 @@ def count_capped(session: Session, query, cap: int) -> int:
     return session.scalar(select(func.count()).select_from(sub)) or 0
 
 
-def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text (header first) in chunks of a few hundred rows."""
+def csv_chunks(rows: Iterable[list[Any]], *, bom: bool = True) -> Iterator[str]:
+    """CSV text (header first) in chunks of a few hundred rows; a BOM first so Excel reads it as UTF-8."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADERS)
     for n, row in enumerate(rows, start=1):
@@ -120,13 +126,28 @@ def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _xlsx_cell(sheet, value: Any, *, bold: bool = False) -> Any:
+    """A write-only cell: dates shown day first, text without the control characters XML cannot hold."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    if isinstance(value, date) or bold:
+        cell = WriteOnlyCell(sheet, value=value)
+        if bold:
+            cell.font = HEADER_FONT
+        else:
+            cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
 def xlsx_file(rows: Iterable[list[Any]], *, sheet_title: str = "Reviews") -> BinaryIO:
     """An XLSX workbook written row by row (openpyxl write-only mode) into a temporary file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append(EXPORT_HEADERS)
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, header, bold=True) for header in EXPORT_HEADERS])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
     workbook.save(out)
     out.seek(0)

@@ -74,6 +74,9 @@ NATIONAL_ONLY_PREFIXES = ("users.", "audit.", "partnership.", "theme.", "region.
 ALWAYS_ALLOWED = {"admin.index", "admin.static", "admin.chart", "profile.index", "profile.digests", "profile.static"}
 # Reports: every role may read them within its scope; the report's area must lie inside the user's scope.
 REPORT_ENDPOINTS = {"reports.index", "reports.download", "reports.chart", "reports.extract"}
+# The import pages: designated professionals (their scope) and national admins (any); everyone else 403.
+IMPORT_ENDPOINTS = {"imports.index", "imports.upload", "imports.report", "imports.report_csv", "imports.commit",
+                    "imports.template_csv", "imports.template_xlsx"}
 
 
 def snapshot(session) -> dict:
@@ -112,7 +115,7 @@ IN_SCOPE_ORG = {"lead_london": "93C", "dp_ncl": "93C", "dp_bassetlaw": "02Q", "l
 
 def test_every_admin_route_has_a_rule(app):
     """A new admin route must be added to this matrix (or to the national-only list)."""
-    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | REPORT_ENDPOINTS
+    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | REPORT_ENDPOINTS | IMPORT_ENDPOINTS
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin/"):
             continue
@@ -272,3 +275,64 @@ def test_report_scope_drop_down_is_cut_to_the_users_scope(client, records):
     html = client.get("/admin/reports/").get_data(as_text=True)
     options = set(re.findall(r'<option value="([0-9A-Z]{2,5})"', html.split('id="scope"')[1].split("</select>")[0]))
     assert options == {"QT1", "52R", "02Q"}
+
+
+# ------------------------------------------------------------------ import pages
+IMPORT_HEAD = "CCG,Type of review,Date added,DP,Local ref,Theme 1\n"
+
+
+def _import_file(org: str, local: str) -> bytes:
+    return (IMPORT_HEAD + f"{org},SAR,03/11/2021,AB,{local},CA_NEGLECT\n").encode()
+
+
+def _upload(client, data: bytes):
+    import io
+
+    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    return client.post("/admin/import/upload/", data={"file": (io.BytesIO(data), "t.csv"), "csrf_token": token},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("who", ["lead_london", "lead_midlands", "viewer_midlands", "viewer_national"])
+def test_import_pages_refuse_readers(client, session, records, app, who):
+    sign_in(client, who)
+    before = snapshot(session)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IMPORT_ENDPOINTS and "GET" in rule.methods:
+            url = rule.rule.replace("<upload_id>", "abcdefghijklmnopqrstuvwxyz")
+            assert client.get(url).status_code == 403, (who, url)
+    assert _upload(client, _import_file(IN_SCOPE_ORG.get(who, "93C"), "RD-1")).status_code \
+        == 403
+    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    assert client.post("/admin/import/commit/abcdefghijklmnopqrstuvwxyz/",
+                       data={"csrf_token": token}).status_code == 403
+    assert snapshot(session) == before
+
+
+@pytest.mark.parametrize("who", ["dp_ncl", "dp_notts", "dp_bassetlaw"])
+def test_designated_professionals_cannot_import_rows_outside_their_scope(client, session, records, who):
+    sign_in(client, who)
+    outside = {"dp_ncl": "52R", "dp_notts": "93C", "dp_bassetlaw": "52R"}[who]
+    before = snapshot(session)
+    data = _import_file(IN_SCOPE_ORG[who], "IN-SCOPE-1") + f"{outside},SAR,03/11/2021,AB,OUT-1,CA_NEGLECT\n".encode()
+    report = _upload(client, data).headers["Location"]
+    page = client.get(report).get_data(as_text=True)
+    assert "Organisation is outside your scope" in page and 'id="commit-button"' not in page
+    token = csrf_token(page)
+    assert client.post(report.replace("/report/", "/commit/"), data={"csrf_token": token}).status_code == 302
+    assert snapshot(session) == before
+    # an upload of a review that exists in another organisation reveals nothing about it
+    hidden = records["midlands" if outside == "52R" else "london"][0]
+    page = client.get(_upload(client, _import_file(outside, hidden.local_identifier)).headers["Location"])
+    assert f"#{hidden.id}" not in page.get_data(as_text=True) and "already used" not in page.get_data(as_text=True)
+
+
+def test_national_admins_import_for_any_organisation(client, session, records):
+    sign_in(client, "national")
+    report = _upload(client, _import_file("52R", "NAT-1") + b"93C,SAR,03/11/2021,AB,NAT-2,CA_NEGLECT\n")
+    page = client.get(report.headers["Location"])
+    token = csrf_token(page.get_data(as_text=True))
+    client.post(report.headers["Location"].replace("/report/", "/commit/"), data={"csrf_token": token})
+    session.expire_all()
+    assert session.execute(text("SELECT count(*) FROM review WHERE local_identifier IN ('NAT-1', 'NAT-2')")).scalar() \
+        == 2

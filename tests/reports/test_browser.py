@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from devtools.chromium import launch_browser
-from devtools.ports import free_port
 from tests.reports import journey
 from tests.reports.support import number, sheet_table, xlsx_sheets
 from tests.support.accounts import ACCOUNTS, PASSWORD
-
-
-@pytest.fixture
-def live_server(app):
-    """The test app served by a threaded WSGI server on a free loopback port; stopped after the test."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+from tests.support.live import live_server
 
 
 def chart_loaded(page, element_id: str) -> None:
@@ -33,15 +18,15 @@ def chart_loaded(page, element_id: str) -> None:
 
 
 @pytest.mark.browser
-def test_regional_lead_journey_in_chromium(app, session, live_server, tmp_path):
+def test_regional_lead_journey_in_chromium(app, session, tmp_path):
     from playwright.sync_api import sync_playwright
 
     quarter = journey.build(session)
-    with sync_playwright() as playwright:
+    with live_server(app) as base_url, sync_playwright() as playwright:
         browser = launch_browser(playwright)
         try:
             page = browser.new_page(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-            page.goto(f"{live_server}/login")
+            page.goto(f"{base_url}/login")
             page.fill("input[name=email]", ACCOUNTS["lead_london"][0])
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit], input[type=submit]")

@@ -1,0 +1,57 @@
+"""Running imports in tests: as a test account (its own role and scope), with the app's limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.imports.headers import load_mapping
+from app.imports.report import ImportReport
+from app.imports.service import import_reviews, limits_from
+from app.orgs.scope import scope_for_code
+from app.people.actor import Actor
+from app.people.models import User
+from app.reviews.models import Review, ReviewUpdate
+from tests.support.accounts import ACCOUNTS
+from tests.support.reviews import NOW
+
+
+def actor(session: Session, who: str) -> Actor:
+    """A test account as an Actor (its own role and scope)."""
+    email, role, scope = ACCOUNTS[who]
+    user = session.scalar(select(User).where(User.email == email))
+    return Actor(user_id=user.id, email=email, role=role, scope=scope_for_code(session, scope))
+
+
+def run(session: Session, data: bytes, *, who: str = "national", commit: bool = False, now: datetime = NOW,
+        filename: str = "tracker.csv", sheet: str | None = None, mapping: bytes | None = None) -> ImportReport:
+    """Import a file (dry run by default) and commit the session, as the web page and the command line do."""
+    report = import_reviews(session, data=data, filename=filename, actor=actor(session, who), now=now,
+                            commit=commit, limits=limits_from(current_app.config), sheet=sheet,
+                            mapping=load_mapping(mapping) if mapping else None)
+    session.commit()
+    return report
+
+
+def counts(session: Session) -> tuple[int, int]:
+    """(reviews, timeline entries) in the database."""
+    session.expire_all()
+    return (session.scalar(select(func.count(Review.id))), session.scalar(select(func.count(ReviewUpdate.id))))
+
+
+def problems(report: ImportReport) -> list[tuple[int, str, str, str]]:
+    """The report's problems as (row, column, kind, message)."""
+    return [(p.row, p.column, p.kind, p.message) for p in report.problems]
+
+
+def csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8") -> bytes:
+    """A CSV file from rows of cells."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
+    return buffer.getvalue().encode(encoding)
