@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from contextlib import contextmanager
 from datetime import date
@@ -114,7 +113,7 @@ def main() -> None:
     from app.types import utcnow
     from devtools.postgres import start_postgres
 
-    cluster = start_postgres(base_dir=Path(tempfile.mkdtemp(prefix="bench-reports-")))
+    cluster = start_postgres()  # a fresh cluster under /tmp, removed by stop()
     try:
         app = create_app("test", {"SQLALCHEMY_DATABASE_URI": cluster.url, "TESTING": True})
         with app.app_context():
