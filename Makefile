@@ -37,6 +37,7 @@ run: deps
 ## make test: set up and run the whole suite (it starts its own Redis, SMTP server, worker and PostgreSQL).
 test: dev-deps system-packages
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make test-postgres: the same suite against a throwaway PostgreSQL cluster.
@@ -50,6 +51,11 @@ run-prod-local: deps system-packages
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
+
+## make security-scan: sqlmap + wapiti against a throwaway local instance, signed in (docs/SECURITY.md).
+security-scan: deps
+	@scripts/ensure-system-packages.sh sqlmap wapiti
+	$(BIN)/python -m devtools.security_scan
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

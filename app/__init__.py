@@ -21,9 +21,15 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         raise ConfigurationError(str(exc)) from None
     app.config.update(overrides or {})
     register_logging(app)
+    register_production_checks(app)
+    register_proxy(app)
     register_extensions(app)
     register_models()
     register_security(app)
+    register_security_headers(app)
+    register_redirect_guard(app)
+    register_session_timeouts(app)
+    register_throttling(app)
     register_admin(app)
     register_celery(app)
     register_views(app)
@@ -33,6 +39,26 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _default_instance_path() -> Path:
     return Path(__file__).resolve().parent.parent / "instance"
+
+
+def register_production_checks(app: Flask) -> None:
+    """Production refuses to start with unsafe settings, and to serve while demo accounts exist."""
+    from app.security.production import UnsafeProductionConfig, check_production_config, init_serving_guard
+
+    try:
+        check_production_config(app)
+    except UnsafeProductionConfig as exc:
+        raise ConfigurationError(str(exc)) from None
+    init_serving_guard(app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, take the client address and scheme from X-Forwarded-*."""
+    count = app.config.get("TRUSTED_PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -59,6 +85,34 @@ def register_security(app: Flask) -> None:
     from app.people.security import init_security
 
     init_security(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """CSP with a per-request nonce, nosniff, framing, referrer, HSTS (production), no-store."""
+    from app.security.headers import init_headers
+
+    init_headers(app)
+
+
+def register_redirect_guard(app: Flask) -> None:
+    """`next` / `url` parameters must be paths on this site."""
+    from app.security.redirects import init_redirect_guard
+
+    init_redirect_guard(app)
+
+
+def register_session_timeouts(app: Flask) -> None:
+    """30-minute idle and 12-hour absolute session timeouts."""
+    from app.security.sessions import init_session_timeouts
+
+    init_session_timeouts(app)
+
+
+def register_throttling(app: Flask) -> None:
+    """Per-address limits on sign-in, two-factor and reset POSTs (counters in Redis)."""
+    from app.security.throttling import init_throttling
+
+    init_throttling(app)
 
 
 def register_admin(app: Flask) -> None:

@@ -7,6 +7,11 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from app.people.forms import TrackerLoginForm
+from app.people.passwords import PolicyPasswordUtil
+from app.people.recovery_codes import AuditedRecoveryCodes
+from app.people.totp import ReplayProtectedTotp
+
 # A naming convention so Alembic batch migrations on SQLite and PostgreSQL produce the same names.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -18,6 +23,12 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-security = Security()
+# The password policy, TOTP replay protection and audited recovery codes plug into Flask-Security-Too here.
+security = Security(
+    login_form=TrackerLoginForm,
+    password_util_cls=PolicyPasswordUtil,
+    totp_cls=ReplayProtectedTotp,
+    mf_recovery_codes_util_cls=AuditedRecoveryCodes,
+)
 mail = Mail()
 csrf = CSRFProtect()

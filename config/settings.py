@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -27,6 +30,11 @@ def _bool(value: str | None, default: bool) -> bool:
     raise ValueError(f"not a yes/no value: {value!r}")
 
 
+def derived_key(secret: str, label: str) -> bytes:
+    """A 32-byte key derived from a master secret for one purpose (so one secret rotates them all)."""
+    return hmac.new(secret.encode(), label.encode(), hashlib.sha256).digest()
+
+
 def _persistent_secret(instance_path: Path, name: str) -> str:
     """A random secret kept in the instance folder, so development sessions survive restarts."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -39,6 +47,8 @@ def _persistent_secret(instance_path: Path, name: str) -> str:
 
 class Settings:
     """Defaults shared by every configuration."""
+
+    # bandit B105 ("hardcoded password") flags setting names and hash names below: none is a secret (# nosec).
 
     NAME = "base"
     DEBUG = False
@@ -59,7 +69,7 @@ class Settings:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     # --- Flask-Security-Too
-    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_HASH = "argon2"  # nosec B105
     SECURITY_REGISTERABLE = False
     SECURITY_RECOVERABLE = True
     SECURITY_CHANGEABLE = True
@@ -68,7 +78,7 @@ class Settings:
     SECURITY_SEND_REGISTER_EMAIL = False
     SECURITY_RETURN_GENERIC_RESPONSES = True
     SECURITY_PASSWORD_LENGTH_MIN = 12
-    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"  # nosec B105
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
     SECURITY_PASSWORD_CHECK_BREACHED = False  # no network: the shipped common-password list is used instead
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
@@ -80,9 +90,54 @@ class Settings:
     SECURITY_CHANGE_URL = "/change"
     SECURITY_LOGOUT_METHODS = ["POST"]
     SECURITY_USERNAME_ENABLE = False
-    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"
+    SECURITY_EMAIL_SUBJECT_PASSWORD_RESET = "Safeguarding Case Review Tracker: reset your password"  # nosec B105
     SECURITY_RESET_PASSWORD_WITHIN = timedelta(hours=2)
     SECURITY_REDIRECT_ALLOW_SUBDOMAINS = False
+    SECURITY_DEFAULT_REMEMBER_ME = False
+    SECURITY_SCRIPT_NONCE_KEY = "csp_nonce"  # FST's own templates put g.csp_nonce on their scripts
+
+    # --- two-factor sign-in (docs/SECURITY.md): authenticator app (TOTP) or a security key (WebAuthn)
+    SECURITY_TWO_FACTOR = True
+    SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
+    SECURITY_TWO_FACTOR_AUTHENTICATOR_VALIDITY = 30  # seconds either side of now: one 30-second step
+    SECURITY_TWO_FACTOR_ALWAYS_VALIDATE = True  # no "trust this browser" cookie
+    SECURITY_TWO_FACTOR_RESCUE_EMAIL = False  # an emailed code would make the mailbox a second factor
+    SECURITY_TOTP_ISSUER = "Safeguarding Case Review Tracker"
+    SECURITY_WEBAUTHN = True
+    SECURITY_WAN_RP_NAME = "Safeguarding Case Review Tracker"
+    SECURITY_WAN_ALLOW_AS_FIRST_FACTOR = False
+    SECURITY_WAN_ALLOW_AS_MULTI_FACTOR = True
+    SECURITY_WAN_ALLOW_AS_VERIFY: list[str] = []  # re-authentication always asks for the password
+    SECURITY_MULTI_FACTOR_RECOVERY_CODES = True
+    SECURITY_MULTI_FACTOR_RECOVERY_CODES_N = 8
+    # Roles that must sign in with a second factor (TWO_FACTOR_REQUIRED_FOR_ALL extends it to everyone).
+    TWO_FACTOR_REQUIRED_ROLES = ("national_admin", "regional_lead")
+
+    # --- re-authentication before changing two-factor settings or email
+    SECURITY_CHANGE_EMAIL = True
+    SECURITY_FRESHNESS = timedelta(minutes=5)
+    SECURITY_FRESHNESS_GRACE_PERIOD = timedelta(minutes=5)
+
+    # --- account lockout: LOCKOUT_THRESHOLD failures within LOCKOUT_WINDOW lock for LOCKOUT_PERIOD
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_WINDOW = timedelta(minutes=15)
+    LOCKOUT_PERIOD = timedelta(minutes=30)
+
+    # --- sessions: signed out after this long without a request, and this long after signing in
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    # --- per-address throttling (Flask-Limiter, storage in Redis: REDIS_URL); only POSTs count
+    RATELIMIT_SIGN_IN = "20 per minute;200 per hour"
+    RATELIMIT_TWO_FACTOR = "20 per minute;100 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "tracker-limits"
+    RATELIMIT_STORAGE_URI = ""  # empty: REDIS_URL
+
+    # --- response headers (app/security/headers.py)
+    HSTS_SECONDS = 0  # production: one year
 
     # --- logs
     LOG_FORMAT = "text"
@@ -149,6 +204,14 @@ class Settings:
             raise ValueError(f"LOG_FORMAT must be json or text, not {values['LOG_FORMAT']!r}")
         values["LOG_LEVEL"] = environ.get("LOG_LEVEL", "INFO").upper()
         values["TWO_FACTOR_REQUIRED_FOR_ALL"] = _bool(environ.get("TWO_FACTOR_REQUIRED_FOR_ALL"), False)
+        values["SECURITY_TWO_FACTOR_RESCUE_MAIL"] = environ.get("SUPPORT_EMAIL", "tracker-support@tracker.example.com")
+        values["TRUSTED_PROXY_COUNT"] = int(environ.get("TRUSTED_PROXY_COUNT", "0"))
+        # TOTP secrets and recovery codes are stored encrypted with keys derived from SECRET_KEY.
+        master = values["SECRET_KEY"]
+        values["SECURITY_TOTP_SECRETS"] = {"1": derived_key(master, "totp-secrets").hex()}
+        values["SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS"] = [
+            base64.urlsafe_b64encode(derived_key(master, "recovery-codes")).decode()
+        ]
         return values
 
     @classmethod
@@ -174,8 +237,9 @@ class Test(Settings):
 
     NAME = "test"
     TESTING = True
-    SECURITY_PASSWORD_HASH = "pbkdf2_sha512"
+    SECURITY_PASSWORD_HASH = "pbkdf2_sha512"  # nosec B105
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+    RATELIMIT_STORAGE_URI = "memory://"  # per app; the limiter's own tests use a real Redis (REDIS_URL)
 
     @classmethod
     def default_secret(cls, instance_path: Path, name: str) -> str:
@@ -192,6 +256,7 @@ class Production(Settings):
     PREFERRED_URL_SCHEME = "https"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
 
     @classmethod
     def default_database_url(cls, instance_path: Path) -> str:
@@ -201,5 +266,5 @@ class Production(Settings):
     @classmethod
     def default_secret(cls, instance_path: Path, name: str) -> str:
         """Production never invents a secret."""
-        env = {"secret_key": "SECRET_KEY", "password_salt": "SECURITY_PASSWORD_SALT"}[name]
+        env = {"secret_key": "SECRET_KEY", "password_salt": "SECURITY_PASSWORD_SALT"}[name]  # nosec B105
         raise ValueError(f"{env} must be set in production")

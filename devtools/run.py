@@ -22,6 +22,7 @@ def _flask(*args: str, env: dict[str, str]) -> None:
 
 def _banner(port: int, redis_note: str, mail_dir: Path) -> None:
     from app.demo.data import DEMO_PASSWORD, DEMO_USERS
+    from app.demo.two_factor import DEMO_TOTP_KEY
 
     lines = [
         "",
@@ -29,6 +30,8 @@ def _banner(port: int, redis_note: str, mail_dir: Path) -> None:
         f"  Safeguarding Case Review Tracker: http://127.0.0.1:{port}/",
         f"  Demo accounts (password: {DEMO_PASSWORD}):",
         *[f"    {email:32} {role:24} {scope}" for email, role, scope, _ in DEMO_USERS[:4]],
+        f"  National admins and regional leads: authenticator key {DEMO_TOTP_KEY}",
+        "    (or `.venv/bin/flask demo code` prints the current code)",
         f"  Mail is caught locally: sign in as national@example.com, Administration > Caught mail ({mail_dir})",
         f"  Redis: {redis_note}",
         "  Ctrl-C stops everything.",

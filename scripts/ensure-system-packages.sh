@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages the test suite drives are present: Chromium (browser tests) and the
-# PostgreSQL 15 server binaries (the throwaway cluster). Installs them with apt when run as root (or with
+# PostgreSQL 15 server binaries (the throwaway cluster); for `make security-scan` only, sqlmap and wapiti. Installs them with apt when run as root (or with
 # passwordless sudo); otherwise says exactly what to run. Usage: scripts/ensure-system-packages.sh chromium postgresql
 set -euo pipefail
 
@@ -12,6 +12,8 @@ for pkg in "$@"; do
       if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         missing+=(postgresql)
       fi ;;
+    sqlmap) command -v sqlmap >/dev/null 2>&1 || missing+=(sqlmap) ;;
+    wapiti) command -v wapiti >/dev/null 2>&1 || missing+=(wapiti) ;;
     *) echo "unknown package check: $pkg" >&2; exit 2 ;;
   esac
 done

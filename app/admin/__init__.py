@@ -7,6 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from app.extensions import db
+from app.security.headers import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
@@ -28,6 +29,7 @@ def init_admin(app: Flask) -> Admin:
         name="Safeguarding Case Review Tracker",
         theme=Bootstrap4Theme(base_template="admin/tracker_base.html", fluid=True),
         index_view=DashboardView(name="Dashboard", url="/admin", endpoint="admin"),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
     admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))

@@ -12,6 +12,16 @@ from app.types import utcnow
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _closing_session(chunks, session):
+    """Stream, then close the session the query is bound to. Found by the security scan: the request's teardown
+    has already removed that session from the registry, so nothing else closes it; each CSV export kept its
+    connection until garbage collection, and a burst of ~15 exports exhausted the connection pool."""
+    try:
+        yield from chunks
+    finally:
+        session.close()
+
+
 def export_response(*, query, export_type: str, actor: Actor, max_rows: int, described: dict) -> Response:
     """The export of a list query, or a redirect with a message when it is over the row cap."""
     rows = count_capped(db.session, query, max_rows)
@@ -24,7 +34,8 @@ def export_response(*, query, export_type: str, actor: Actor, max_rows: int, des
     filename = f"reviews-{now:%Y%m%d-%H%M%S}.{export_type}"
     headers = {"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"}
     if export_type == "csv":
-        return Response(stream_with_context(csv_chunks(export_rows(query))), mimetype="text/csv", headers=headers)
+        chunks = _closing_session(csv_chunks(export_rows(query)), query.session)
+        return Response(stream_with_context(chunks), mimetype="text/csv", headers=headers)
     handle = xlsx_file(export_rows(query))
 
     def chunks():

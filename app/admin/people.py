@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from flask import flash, request
+from flask import abort, flash, redirect, request
+from flask_admin import expose
 from flask_security.recoverable import send_reset_password_instructions
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.admin.base import ScopedModelView
 from app.extensions import db
+from app.people.lockout import account_locked, unlock_user
 from app.people.models import User
 from app.people.roles import ROLES, Permission
 from app.people.service import UserRejected, invite_user, scope_choices, update_user
+from app.people.twofactor import reset_two_factor, two_factor_summary
 from app.types import utcnow
+
+
+def _locked_until(view, context, model, name):
+    if model.locked_until is None or not account_locked(model, now=utcnow()):
+        return ""
+    return Markup('<span class="badge badge-danger">locked</span> until {}').format(
+        model.locked_until.strftime("%d %b %Y %H:%M UTC"))
 
 
 class UserForm(FlaskForm):
@@ -34,12 +45,16 @@ class UserView(ScopedModelView):
     write_permission = Permission.MANAGE_USERS
     delete_permission = None  # users are disabled, never deleted (the audit trail names them)
     form = UserForm
-    column_list = ["email", "full_name", "roles", "scope_code", "active", "last_login_at"]
+    column_list = ["email", "full_name", "roles", "scope_code", "active", "locked_until", "last_login_at"]
     column_labels = {"email": "Email", "full_name": "Name", "roles": "Role", "scope_code": "Scope",
-                     "active": "Active", "last_login_at": "Last sign-in", "digests_enabled": "Receives digests"}
+                     "active": "Active", "last_login_at": "Last sign-in", "digests_enabled": "Receives digests",
+                     "locked_until": "Locked", "two_factor": "Two-factor sign-in"}
     column_searchable_list = ["email", "full_name"]
-    column_details_list = ["email", "full_name", "roles", "scope_code", "active", "digests_enabled",
-                           "last_login_at", "current_login_ip", "login_count", "create_datetime"]
+    column_details_list = ["email", "full_name", "roles", "scope_code", "active", "digests_enabled", "two_factor",
+                           "locked_until", "last_login_at", "current_login_ip", "login_count", "create_datetime"]
+    column_formatters = {"locked_until": _locked_until,
+                         "two_factor": lambda view, context, model, name: two_factor_summary(model)}
+    details_template = "admin/users/details.html"
     can_export = False
 
     def __init__(self, session, **kwargs):
@@ -86,3 +101,34 @@ class UserView(ScopedModelView):
             flash(str(exc), "error")
             return False
         return True
+
+    # -- sign-in security: unlock, reset two-factor (POST only, CSRF-checked, audited in the services)
+    def _target(self) -> User:
+        return self.get_one(request.form.get("id", ""))
+
+    def _back(self, user: User):
+        return redirect(self.get_url(".details_view", id=user.id))
+
+    @expose("/unlock/", methods=("POST",))
+    def unlock_view(self):
+        """Lift a lockout (national admins)."""
+        user = self._target()
+        if unlock_user(db.session, user=user, actor=self.actor, now=utcnow()):
+            flash(f"{user.email} is unlocked.", "success")
+        else:
+            flash(f"{user.email} was not locked.", "info")
+        db.session.commit()
+        return self._back(user)
+
+    @expose("/reset-two-factor/", methods=("POST",))
+    def reset_two_factor_view(self):
+        """Remove a user's second factors (lost device) and sign them out everywhere (national admins)."""
+        user = self._target()
+        if self.actor is None or user.id == self.actor.user_id:
+            abort(403)
+        if reset_two_factor(db.session, user=user, actor=self.actor, now=utcnow()):
+            flash(f"Two-factor removed for {user.email}: they set it up again at their next sign-in.", "success")
+        else:
+            flash(f"{user.email} had no second factor.", "info")
+        db.session.commit()
+        return self._back(user)

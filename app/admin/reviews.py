@@ -224,6 +224,18 @@ class ReviewView(ScopedModelView):
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".details_view", id=model.id)
 
+    # The permission each action form needs: a role without it gets 403 before any input is read (the services
+    # check again). Without this, a refused role saw "fill in the form" errors instead of a refusal.
+    ACTION_PERMISSIONS = {"add_update_view": Permission.POST_UPDATES, "decide_view": Permission.EDIT_REVIEWS,
+                          "close_view": Permission.EDIT_REVIEWS, "reopen_view": Permission.REOPEN_REVIEWS,
+                          "snooze_view": Permission.SNOOZE_REMINDERS}
+
+    def _handle_view(self, name, **kwargs):
+        response = super()._handle_view(name, **kwargs)
+        if response is None and name in self.ACTION_PERMISSIONS and not self._may(self.ACTION_PERMISSIONS[name]):
+            abort(403)
+        return response
+
     # -- details page and actions (clocks, timeline, history, who is notified)
     @expose("/details/")
     def details_view(self):

@@ -27,7 +27,8 @@ from app.reviews.service import create_review
 from app.reviews.timeline import add_update
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewType
 
-DEMO_PASSWORD = "kestrel-harbour-lantern-42"
+# Public by design (README); production refuses demo data. The generator below is seeded fake data (B311).
+DEMO_PASSWORD = "kestrel-harbour-lantern-42"  # nosec B105
 DEMO_MARKER = "DEMO-"
 
 # (email, role, scope, name) — the four accounts of the README, plus the people the workflows write to.
@@ -177,7 +178,7 @@ def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed:
     if demo_loaded(session):
         report.skipped = True
         return report
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311
     today = now.date()
     actor = system_actor(scope_for_code(session, ENGLAND_CODE), name="demo-loader")
     locations = list(session.scalars(select(SubIcbLocation).order_by(SubIcbLocation.code)))

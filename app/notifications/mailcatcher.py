@@ -105,7 +105,8 @@ def read_caught(directory: Path, mail_id: str) -> EmailMessage:
     """Parse one caught message; ValueError for an id that is not a plain stem, FileNotFoundError if absent."""
     with os.fdopen(_open_eml(Path(directory), mail_id), "rb") as fh:
         message = BytesParser(policy=policy.default).parse(fh)
-    assert isinstance(message, EmailMessage)
+    if not isinstance(message, EmailMessage):  # policy.default always builds one; checked, not asserted
+        raise ValueError(f"{mail_id} is not an email message")
     return message
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_security.models import fsqla_v3 as fsqla
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.types import UTCDateTime, utcnow
 
 fsqla.FsModels.set_db_info(db, user_table_name="app_user", role_table_name="role", webauthn_table_name="webauthn")
 
@@ -29,11 +32,45 @@ class User(db.Model, fsqla.FsUserMixin):
     # "ENG" for England, or a region, ICB or sub-ICB location ODS code.
     scope_code: Mapped[str] = mapped_column(String(5), default="ENG", index=True)
     digests_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The last accepted authenticator-app time step: a code of this step or an older one is refused (replay).
+    tf_totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Set when the account is locked after too many failed sign-in attempts (app/people/lockout.py).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def role_name(self) -> str | None:
         """The user's single role name."""
         return self.roles[0].name if self.roles else None
+
+    # -- Flask-Security-Too hooks: the rules live in app/people/twofactor.py and app/people/lockout.py
+    def check_tf_required(self, tf_setup_methods, tf_fresh):
+        """Two-factor is required for some roles (or everyone, by configuration) and whoever set it up."""
+        from app.people.twofactor import two_factor_required
+
+        return (two_factor_required(self) or bool(tf_setup_methods)), tf_setup_methods
+
+    def check_tf_required_setup(self) -> bool:
+        """Whether this user may not switch two-factor off."""
+        from app.people.twofactor import two_factor_required
+
+        return two_factor_required(self)
+
+    def track_failed_authn(self, auth_type: str, tfa: bool = False) -> None:
+        """Count a failed password, code or key towards the account lockout."""
+        from app.people.security import record_failed_authn
+
+        super().track_failed_authn(auth_type, tfa)
+        record_failed_authn(self, auth_type=auth_type, second_factor=tfa)
+
+    def is_locked(self, form_error: list[str] | None = None) -> bool:
+        """Whether the account is locked now (sign-in and password reset are refused)."""
+        from app.people.lockout import account_locked
+
+        if account_locked(self, now=utcnow()):
+            if form_error is not None:
+                form_error.append("This account is locked after too many failed sign-in attempts.")
+            return True
+        return False
 
     def __str__(self) -> str:
         return self.email
@@ -43,3 +80,15 @@ class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):
     """A registered security key or passkey."""
 
     __tablename__ = "webauthn"
+
+
+class SignInFailure(db.Model):
+    """One failed password, code, key or recovery code for an account: the lockout counts recent rows."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))

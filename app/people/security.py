@@ -1,39 +1,115 @@
-"""Flask-Security-Too wiring: the user datastore, and sign-in events written to the audit trail."""
+"""Flask-Security-Too wiring: the user datastore, and security events written to the audit trail.
+
+Audited here: sign-in success and failure, two-factor enrolment and removal, security keys, password
+change and reset, email change, and failed attempts counted towards the lockout (app/people/lockout.py).
+Recovery-code use is audited in app/people/recovery_codes.py; role, scope and enabled changes in
+app/people/service.py; unlocks and two-factor resets by an admin in their services.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_login import current_user
-from flask_security import SQLAlchemyUserDatastore, user_authenticated
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user, user_logged_out
+from flask_security import (
+    SQLAlchemyUserDatastore,
+    password_changed,
+    password_reset,
+    tf_disabled,
+    tf_profile_changed,
+    user_authenticated,
+    wan_deleted,
+    wan_registered,
+)
+from flask_security.signals import change_email_confirmed
 
 from app.audit.service import record
 from app.extensions import db, security
+from app.people.lockout import LockoutPolicy, register_failure
 from app.people.models import Role, User, WebAuthn
 from app.types import utcnow
 
 datastore = SQLAlchemyUserDatastore(db, User, Role, WebAuthn)
 
 
+def _audit(user, action: str, detail: str, *, commit: bool = False) -> None:
+    record(db.session, action=action, actor=None, now=utcnow(), entity="user", entity_id=user.id, detail=detail,
+           remote_addr=request.remote_addr if request else None, user_id=user.id, user_email=user.email)
+    if commit:
+        db.session.commit()
+
+
 def _audit_sign_in(sender, user, authn_via=None, **extra) -> None:
-    record(db.session, action="user.sign_in", actor=None, now=utcnow(), entity="user", entity_id=user.id,
-           detail=f"signed in ({', '.join(authn_via or [])})", remote_addr=request.remote_addr,
-           user_id=user.id, user_email=user.email)
+    _audit(user, "user.sign_in", f"signed in ({', '.join(authn_via or [])})", commit=True)
+
+
+def record_failed_authn(user: User, *, auth_type: str, second_factor: bool) -> None:
+    """A wrong password, code, key or recovery code for a known account: audit it and count it for lockout."""
+    now = utcnow()
+    step = " (second factor)" if second_factor else ""
+    _audit(user, "user.sign_in_failed", f"failed sign-in: wrong {auth_type}{step}")
+    register_failure(db.session, user=user, kind=auth_type, now=now,
+                     policy=LockoutPolicy.from_config(current_app.config), remote_addr=request.remote_addr)
     db.session.commit()
+    g.authn_failure_recorded = True
 
 
 def _audit_failed_sign_in(response):
-    if request.endpoint == "security.login" and request.method == "POST" and not current_user.is_authenticated:
+    """A sign-in POST that did not sign anyone in and was not counted against an account (unknown or locked)."""
+    if (request.endpoint == "security.login" and request.method == "POST" and not current_user.is_authenticated
+            and "tf_user_id" not in session and not g.get("authn_failure_recorded") and response.status_code < 500):
         attempted = (request.form.get("email") or "").strip().lower()[:255]
-        if response.status_code < 500:
-            record(db.session, action="user.sign_in_failed", actor=None, now=utcnow(), entity="user",
-                   entity_id=None, detail=f"failed sign-in for {attempted or '(blank)'}",
-                   remote_addr=request.remote_addr)
-            db.session.commit()
+        record(db.session, action="user.sign_in_failed", actor=None, now=utcnow(), entity="user",
+               entity_id=None, detail=f"failed sign-in for {attempted or '(blank)'}",
+               remote_addr=request.remote_addr)
+        db.session.commit()
     return response
+
+
+def _audit_tf_changed(sender, user, method=None, **extra) -> None:
+    _audit(user, "user.two_factor_enrolled", f"two-factor method set: {method}")
+
+
+def _audit_tf_disabled(sender, user, **extra) -> None:
+    _audit(user, "user.two_factor_removed", "two-factor switched off by the user")
+
+
+def _audit_key_registered(sender, user, name=None, **extra) -> None:
+    _audit(user, "user.security_key_added", f"security key registered: {name or '(unnamed)'}")
+
+
+def _audit_key_deleted(sender, user, name=None, **extra) -> None:
+    _audit(user, "user.security_key_removed", f"security key removed: {name or '(unnamed)'}")
+
+
+def _audit_password_changed(sender, user, **extra) -> None:
+    _audit(user, "user.password_changed", "password changed; every other session ended")
+
+
+def _audit_password_reset(sender, user, **extra) -> None:
+    _audit(user, "user.password_reset", "password reset by email link; every other session ended")
+
+
+def _audit_email_changed(sender, user, old_email=None, **extra) -> None:
+    _audit(user, "user.email_changed", f"email changed from {old_email} to {user.email}", commit=True)
+
+
+def _end_sessions_on_sign_out(sender, user, **extra) -> None:
+    """Signing out ends the user's sessions everywhere: a copied session cookie stops working too."""
+    if request and request.endpoint == "security.logout" and user is not None and user.is_authenticated:
+        datastore.set_uniquifier(user)
+        _audit(user, "user.sign_out", "signed out", commit=True)
 
 
 def init_security(app: Flask) -> None:
     """Bind Flask-Security-Too and the audit hooks."""
     security.init_app(app, datastore)
     user_authenticated.connect(_audit_sign_in, app)
+    tf_profile_changed.connect(_audit_tf_changed, app)
+    tf_disabled.connect(_audit_tf_disabled, app)
+    wan_registered.connect(_audit_key_registered, app)
+    wan_deleted.connect(_audit_key_deleted, app)
+    password_changed.connect(_audit_password_changed, app)
+    password_reset.connect(_audit_password_reset, app)
+    change_email_confirmed.connect(_audit_email_changed, app)
+    user_logged_out.connect(_end_sessions_on_sign_out, app)
     app.after_request(_audit_failed_sign_in)

@@ -1,7 +1,7 @@
 """report indexes: area + date pairs for the period reports (app/reports/queries.py)
 
 Revision ID: 0003_report_indexes
-Revises: 0002_outbox
+Revises: 0005_security
 Create Date: 2026-11-25 22:17:47.424853
 
 """
@@ -13,7 +13,7 @@ import app.types  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0003_report_indexes'
-down_revision = '0002_outbox'
+down_revision = '0005_security'
 branch_labels = None
 depends_on = None
 
