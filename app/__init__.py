@@ -148,13 +148,14 @@ def register_views(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: reference, users, demo, pii, workflows, reviews."""
+    """Command-line groups: reference, users, demo, pii, workflows, reviews, reports."""
     from app.demo.cli import demo_cli
     from app.imports.cli import reviews_cli
     from app.notifications.cli import workflows_cli
     from app.orgs.cli import reference_cli
     from app.people.cli import users_cli
     from app.privacy.cli import pii_cli
+    from app.reports.cli import reports_cli
 
-    for group in (reference_cli, users_cli, demo_cli, pii_cli, workflows_cli, reviews_cli):
+    for group in (reference_cli, users_cli, demo_cli, pii_cli, workflows_cli, reviews_cli, reports_cli):
         app.cli.add_command(group)

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from config.clocks import CLOCKS
+from config.reports import REPORTS
 from config.schedule import BEAT_SCHEDULE, NOTIFICATIONS
+from config.scrt import SCRT_EXTRACT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,6 +152,8 @@ class Settings:
     CLOCKS = CLOCKS
     NOTIFICATIONS = NOTIFICATIONS
     BEAT_SCHEDULE = BEAT_SCHEDULE
+    REPORTS = REPORTS
+    SCRT_EXTRACT = SCRT_EXTRACT
     LIST_PAGE_SIZE = 50
     EXPORT_MAX_ROWS = 50_000
     IMPORT_MAX_BYTES = 10 * 1024 * 1024

@@ -72,16 +72,15 @@ def database_template(tmp_path_factory, request):
     return {"backend": "sqlite", "path": path}
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path):
-    """A private copy of the template database for one test."""
-    if database_template["backend"] == "postgres":
-        cluster = database_template["cluster"]
+def copy_database(template: dict, tmp_path: Path):
+    """Yield the URL of a private copy of a template database (a file copy, or CREATE DATABASE ... TEMPLATE)."""
+    if template["backend"] == "postgres":
+        cluster = template["cluster"]
         name = f"t_{uuid.uuid4().hex[:12]}"
         admin_url = cluster.url
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{database_template["template"]}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template["template"]}"'))
         engine.dispose()
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -90,8 +89,14 @@ def database_url(database_template, tmp_path):
         engine.dispose()
     else:
         path = tmp_path / "tracker.db"
-        shutil.copy(database_template["path"], path)
+        shutil.copy(template["path"], path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """A private copy of the template database for one test."""
+    yield from copy_database(database_template, tmp_path)
 
 
 @pytest.fixture

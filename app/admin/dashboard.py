@@ -1,29 +1,108 @@
-"""The admin home page: a summary of the reviews in the signed-in user's scope."""
+"""The admin home page: the signed-in user's scope at a glance; every number links to the list behind it."""
 
 from __future__ import annotations
 
+from flask import Response, abort, current_app, url_for
 from flask_admin import expose
-from sqlalchemy import func, select
 
 from app.admin.base import TrackerIndexView
 from app.extensions import db
-from app.reviews.access import in_scope
-from app.reviews.models import Review
-from app.reviews.types import ReviewStatus, ReviewType
+from app.people.roles import Permission
+from app.reports.charts import FORMATS as CHART_FORMATS
+from app.reports.charts import render
+from app.reports.dashboard import (
+    Dashboard,
+    build_dashboard,
+    dashboard_trend,
+    open_counts,
+    themes_table,
+    top_themes,
+    types_table,
+)
+from app.reports.report_charts import DASHBOARD_CHARTS, dashboard_chart
+from app.reports.tables import ReportTable
+from app.reviews.clocks import CLOCK_LABELS
+from app.timezone import london_today
+from app.types import utcnow
+
+
+def review_list_url(*filters: tuple[str, str]) -> str:
+    """The reviews list with named filters applied, e.g. ('status_equals', 'open')."""
+    args = {f"flt{n}_{name}": value for n, (name, value) in enumerate(filters)}
+    return url_for("review.index_view", **args)
+
+
+def _between(period) -> str:
+    return f"{period.start.isoformat()} to {period.end.isoformat()}"
+
+
+def dashboard_links(board: Dashboard) -> dict[str, str]:
+    """The filtered reviews list behind each number of the dashboard."""
+    open_ = ("status_equals", "open")
+    links = {
+        "open": review_list_url(open_),
+        "media": review_list_url(open_, ("media_interest_equals", "1")),
+        "rapid_awaiting": review_list_url(open_, ("type_of_review_equals", "RAPID")),
+    }
+    for rtype in board.open_by_type:
+        links[f"type:{rtype.value}"] = review_list_url(open_, ("type_of_review_equals", rtype.value))
+    for name, period in (("month", board.month), ("quarter", board.quarter)):
+        links[f"opened:{name}"] = review_list_url(("date_added_between", _between(period)))
+        links[f"closed:{name}"] = review_list_url(("closed_or_converted_on_between", _between(period)))
+    for kind in [*CLOCK_LABELS, "any"]:
+        links[f"overdue:{kind}"] = review_list_url(("overdue_is_overdue", kind))
+    for code, _, _ in board.themes:
+        links[f"theme:{code}"] = review_list_url(open_, ("theme_includes", code))
+    return links
 
 
 class DashboardView(TrackerIndexView):
-    """Open reviews by type in the user's scope, each a link to the filtered list."""
+    """Open reviews, recent flow, overdue clocks, rapid reviews awaiting a decision, themes, media interest."""
+
+    def _trend(self, today) -> ReportTable:
+        return dashboard_trend(db.session, scope=self.actor.scope, today=today,
+                               months=current_app.config["REPORTS"].get("trend_months", 12))
+
+    def _board(self, today) -> Dashboard:
+        return build_dashboard(db.session, scope=self.actor.scope, today=today, clocks=current_app.config["CLOCKS"],
+                               top_themes_shown=self._themes_shown())
+
+    @staticmethod
+    def _themes_shown() -> int:
+        return current_app.config["REPORTS"].get("dashboard_top_themes", 10)
+
+    def _charts(self, board: Dashboard, trend: ReportTable) -> dict:
+        tables = {"trend": trend, "types": board.types_table(), "themes": board.themes_table()}
+        return {name: dashboard_chart(name, tables[name], scope_label=board.scope.label, today=board.today)
+                for name in DASHBOARD_CHARTS}
 
     @expose("/")
     def index(self):
+        """The dashboard for the signed-in user's scope."""
         actor = self.actor
-        rows = db.session.execute(
-            select(Review.review_type, func.count()).where(in_scope(actor.scope), Review.status == ReviewStatus.OPEN)
-            .group_by(Review.review_type)
-        ).all()
-        counts = dict.fromkeys(ReviewType, 0)
-        for rtype, n in rows:
-            counts[ReviewType(rtype)] = n
-        return self.render("admin/dashboard.html", actor=actor, open_by_type=counts,
-                           total_open=sum(counts.values()))
+        today = london_today(utcnow())
+        board = self._board(today)
+        charts = self._charts(board, self._trend(today))
+        return self.render("admin/dashboard.html", actor=actor, board=board, links=dashboard_links(board),
+                           clock_labels=CLOCK_LABELS, charts=charts,
+                           rapid_days=current_app.config["CLOCKS"]["rapid_review_due"]["working_days"],
+                           can_report=actor.can(Permission.REPORTS))
+
+    @expose("/chart/<chart>.<file_format>")
+    def chart(self, chart: str, file_format: str):
+        """A dashboard chart (trend, types, themes) as SVG or PNG."""
+        name = chart
+        if name not in DASHBOARD_CHARTS or file_format not in CHART_FORMATS:
+            abort(404)
+        today = london_today(utcnow())
+        if name == "trend":
+            spec = dashboard_chart("trend", self._trend(today), scope_label=self.actor.scope.label, today=today)
+        else:
+            scope = self.actor.scope
+            if name == "types":
+                table = types_table(open_counts(db.session, scope)[0])
+            else:
+                table = themes_table(top_themes(db.session, scope, self._themes_shown()))
+            spec = dashboard_chart(name, table, scope_label=scope.label, today=today)
+        return Response(render(spec, file_format), mimetype=CHART_FORMATS[file_format],
+                        headers={"Cache-Control": "no-store"})

@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 from app.extensions import db
 from app.orgs.models import IntegratedCareBoard, Region, SubIcbLocation, Theme
 from app.people.web import current_actor
+from app.reports.queries import closed_between
 from app.reviews.clock_queries import any_due_within_condition, any_overdue_condition, overdue_condition
 from app.reviews.clocks import CLOCK_LABELS
 from app.reviews.models import Review, ReviewTheme
@@ -141,6 +142,14 @@ class DueWithinFilter(sqla_filters.BaseSQLAFilter):
         return "days (clock due within)"
 
 
+class ClosedBetweenFilter(sqla_filters.DateBetweenFilter):
+    """Reviews closed or converted between two dates, counted exactly as the reports and dashboard count them."""
+
+    def apply(self, query, value, alias=None):
+        start, end = value
+        return query.filter(closed_between(start, end))
+
+
 def review_filters() -> list:
     """The filters offered on the reviews list."""
     date_filters = []
@@ -165,4 +174,5 @@ def review_filters() -> list:
         OverdueFilter(Review.id, "Overdue", options=clock_options),
         DueWithinFilter(Review.id, "Due within"),
         *date_filters,
+        ClosedBetweenFilter(Review.closed_on, "Closed or converted on"),
     ]

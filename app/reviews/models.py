@@ -117,6 +117,14 @@ class Review(db.Model):
     __table_args__ = (
         Index("ix_review_org_date_added", "organisation_code", "date_added"),
         Index("ix_review_status_date_added", "status", "date_added"),
+        # Reports (app/reports): "open at some time in the period" is (closed_on IS NULL OR closed_on >= start OR
+        # date_added in the period) within an area; these pairs let each branch be an index range scan.
+        Index("ix_review_org_closed_on", "organisation_code", "closed_on"),
+        Index("ix_review_region_date_added", "recorded_region_code", "date_added"),
+        Index("ix_review_region_closed_on", "recorded_region_code", "closed_on"),
+        Index("ix_review_icb_date_added", "recorded_icb_code", "date_added"),
+        Index("ix_review_icb_closed_on", "recorded_icb_code", "closed_on"),
+        Index("ix_review_type_decision_date", "review_type", "decision_date"),
         # Identifiers are unique within an organisation (StEIS and LFPSE per review type: a rapid review and the
         # review it became may share the serious incident's number). NULLs never clash.
         # Mostly-empty columns get partial indexes (rows where the value is set): the planner's row estimates

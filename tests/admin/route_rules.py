@@ -70,6 +70,14 @@ RULES: dict[str, Rule] = {
     "security.wan_register_response": Rule(SIGNED_IN, sample="/wan-register/not-a-valid-token"),
     "security.wan_delete": Rule(SIGNED_IN),
     "admin.index": Rule(SIGNED_IN),
+    "admin.chart": Rule(SIGNED_IN, sample="/admin/chart/trend.svg", note="the dashboard's charts: own scope only"),
+    # --- reports (a report's area must lie inside the caller's scope: test_access_matrix report tests)
+    "reports.index": Rule(P.REPORTS, foreign="/admin/reports/?period=FY2025"),
+    "reports.download": Rule(P.REPORTS, sample="/admin/reports/download/flow.csv",
+                             foreign="/admin/reports/download/learning.csv?period=FY2025"),
+    "reports.chart": Rule(P.REPORTS, sample="/admin/reports/chart/flow.svg"),
+    "reports.extract": Rule(P.EXPORT, sample="/admin/reports/extract.csv",
+                            foreign="/admin/reports/extract.csv?period=FY2025"),
     # --- reviews (record scoping: test_access_matrix.review_calls)
     "review.index_view": Rule(P.READ_REVIEWS, foreign="/admin/review/?search={identifier}"),
     "review.details_view": Rule(P.READ_REVIEWS, sample="/admin/review/details/?id={id}",

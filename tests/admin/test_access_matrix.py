@@ -69,8 +69,11 @@ def review_calls(rid: int, identifier: str) -> dict[str, list[Call]]:
 # Admin endpoints that are not about one review: each must refuse or ignore roles without the permission.
 NATIONAL_ONLY_PREFIXES = ("users.", "audit.", "partnership.", "theme.", "region.", "icb.", "location.",
                           "mailcatcher.", "outbox.")
-# Every signed-in user, about themselves only (tests/notifications/test_admin_screens.py checks it changes nobody else).
-ALWAYS_ALLOWED = {"admin.index", "admin.static", "profile.index", "profile.digests", "profile.static"}
+# Every signed-in user, about themselves only (tests/notifications/test_admin_screens.py checks it changes nobody else);
+# admin.chart draws the dashboard's charts for the user's own scope only.
+ALWAYS_ALLOWED = {"admin.index", "admin.static", "admin.chart", "profile.index", "profile.digests", "profile.static"}
+# Reports: every role may read them within its scope; the report's area must lie inside the user's scope.
+REPORT_ENDPOINTS = {"reports.index", "reports.download", "reports.chart", "reports.extract"}
 # The import pages: designated professionals (their scope) and national admins (any); everyone else 403.
 IMPORT_ENDPOINTS = {"imports.index", "imports.upload", "imports.report", "imports.report_csv", "imports.commit",
                     "imports.template_csv", "imports.template_xlsx"}
@@ -112,7 +115,7 @@ IN_SCOPE_ORG = {"lead_london": "93C", "dp_ncl": "93C", "dp_bassetlaw": "02Q", "l
 
 def test_every_admin_route_has_a_rule(app):
     """A new admin route must be added to this matrix (or to the national-only list)."""
-    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | IMPORT_ENDPOINTS
+    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | REPORT_ENDPOINTS | IMPORT_ENDPOINTS
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin/"):
             continue
@@ -196,7 +199,8 @@ def test_national_only_screens_refuse_everyone_else(client, app, who):
 
 
 def test_signed_out_user_is_sent_to_sign_in(client, app):
-    for url in ("/admin/", "/admin/review/", "/admin/review/details/?id=1", "/admin/users/"):
+    for url in ("/admin/", "/admin/review/", "/admin/review/details/?id=1", "/admin/users/", "/admin/reports/",
+                "/admin/chart/trend.svg", "/admin/reports/extract.csv?period=FY2025&scope=ENG"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
@@ -215,6 +219,62 @@ def test_drop_downs_are_cut_to_scope(client, session, records):
     assert "Nottingham Test Board" in html and "Camden Test Board" not in html
     listing = client.get("/admin/review/").get_data(as_text=True)
     assert "North Central London" not in listing.split("filter-groups-data")[1].split("</div>")[0]
+
+
+def report_calls(period: str, scope: str) -> list[str]:
+    """Every report endpoint for one period and area."""
+    q = f"period={period}&scope={scope}&geography=recorded"
+    return [f"/admin/reports/?{q}", f"/admin/reports/download/flow.csv?{q}", f"/admin/reports/download/all.xlsx?{q}",
+            f"/admin/reports/chart/flow.svg?{q}", f"/admin/reports/chart/trend.png?{q}&download=1",
+            f"/admin/reports/extract.csv?{q}", f"/admin/reports/extract.xlsx?{q}",
+            f"/admin/reports/?{q.replace('recorded', 'current')}"]
+
+
+# An area outside each user's scope (today's tree), and one inside it.
+REPORT_OUTSIDE = {
+    "lead_london": ["ENG", "Y60", "QT1", "52R"], "dp_ncl": ["ENG", "Y56", "QKK", "52R"],
+    "dp_bassetlaw": ["ENG", "Y60", "QT1", "52R"], "lead_midlands": ["ENG", "Y56", "QMJ", "93C"],
+    "dp_notts": ["ENG", "Y60", "93C"], "viewer_midlands": ["ENG", "Y63", "QMJ", "93C"],
+}
+REPORT_INSIDE = {"lead_london": "Y56", "dp_ncl": "QMJ", "dp_bassetlaw": "02Q", "lead_midlands": "Y60",
+                 "dp_notts": "QT1", "viewer_midlands": "52R", "viewer_national": "ENG", "national": "Y63"}
+
+
+@pytest.mark.parametrize("who", sorted(REPORT_OUTSIDE))
+def test_a_report_never_reaches_outside_the_users_scope(client, session, records, who):
+    sign_in(client, who)
+    before = snapshot(session)
+    audit_before = session.execute(text("SELECT count(*) FROM audit_event")).scalar()
+    for code in REPORT_OUTSIDE[who]:
+        for url in report_calls("FY2025", code):
+            response = client.get(url)
+            assert response.status_code == 403, (who, url, response.status_code)
+            body = response.get_data(as_text=True)
+            assert "outside your scope" in body and "MATRIX" not in body and "Open at start" not in body, (who, url)
+    session.expire_all()
+    assert snapshot(session) == before
+    assert session.execute(text("SELECT count(*) FROM audit_event")).scalar() == audit_before  # nothing downloaded
+
+
+@pytest.mark.parametrize("who", sorted(REPORT_INSIDE))
+def test_every_role_reads_reports_within_its_scope(client, session, records, who):
+    sign_in(client, who)
+    for url in report_calls("FY2025", REPORT_INSIDE[who]):
+        response = client.get(url)
+        assert response.status_code == 200, (who, url, response.status_code)
+    extract = client.get(f"/admin/reports/extract.csv?period=FY2025&scope={REPORT_INSIDE[who]}").get_data(as_text=True)
+    visible = {r.local_identifier for rs in records.values() for r in rs if r.local_identifier in extract}
+    region = {"Y56": "london", "QMJ": "london", "Y60": "midlands", "QT1": "midlands", "52R": "midlands"}
+    expected = {r.local_identifier for r in records[region[REPORT_INSIDE[who]]]} if REPORT_INSIDE[who] in region \
+        else ({r.local_identifier for rs in records.values() for r in rs} if who == "viewer_national" else set())
+    assert visible == expected, who
+
+
+def test_report_scope_drop_down_is_cut_to_the_users_scope(client, records):
+    sign_in(client, "dp_notts")
+    html = client.get("/admin/reports/").get_data(as_text=True)
+    options = set(re.findall(r'<option value="([0-9A-Z]{2,5})"', html.split('id="scope"')[1].split("</select>")[0]))
+    assert options == {"QT1", "52R", "02Q"}
 
 
 # ------------------------------------------------------------------ import pages

@@ -1,0 +1,165 @@
+"""The reports page: choose a period, an area within your scope and a geography mode; tables, charts, files."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+from flask import Response, abort, current_app, request, stream_with_context
+from flask_admin import expose
+
+from app.admin.base import TrackerBaseView
+from app.admin.exports import XLSX_MIME
+from app.extensions import db
+from app.people.roles import Permission
+from app.reports import extract as scrt
+from app.reports.charts import FORMATS as CHART_FORMATS
+from app.reports.charts import render
+from app.reports.files import table_csv, tables_xlsx
+from app.reports.periods import MONTH, QUARTER, YEAR, last_complete, parse_period, recent_periods
+from app.reports.report_charts import REPORT_CHARTS, report_chart
+from app.reports.request import Geography, ReportRefused, ReportRequest, prepare_request, scope_choices
+from app.reports.service import TABLE_KEYS, build_report, build_table, record_download
+from app.reports.tables import preamble
+from app.timezone import london_today
+from app.types import utcnow
+
+FILE_FORMATS = {"csv": "text/csv", "xlsx": XLSX_MIME}
+
+
+def _today() -> date:
+    return london_today(utcnow())
+
+
+def _stream(handle):
+    with handle:
+        while block := handle.read(64 * 1024):
+            yield block
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"}
+
+
+class ReportsView(TrackerBaseView):
+    """Period reports for any area within the user's scope, with CSV/XLSX tables, charts and the S-CRT extract."""
+
+    read_permission = Permission.REPORTS
+
+    def _settings(self) -> dict:
+        return current_app.config["REPORTS"]
+
+    def _request(self, today: date) -> ReportRequest:
+        args = request.args
+        period = args.get("period") or last_complete(QUARTER, today).code
+        return prepare_request(db.session, actor=self.actor, period=period, scope_code=args.get("scope"),
+                               geography=args.get("geography"), today=today)
+
+    def _checked(self) -> ReportRequest:
+        try:
+            return self._request(_today())
+        except ReportRefused as exc:
+            abort(Response(str(exc), status=exc.status, mimetype="text/plain"))
+
+    def _period_options(self, today: date, chosen: str | None) -> list[tuple[str, list]]:
+        since = date.fromisoformat(self._settings().get("periods_from", "2021-04-01"))
+        groups = [("Financial-year quarters", recent_periods(QUARTER, today, back_to=since)),
+                  ("Financial years", recent_periods(YEAR, today, back_to=since)),
+                  ("Calendar months", recent_periods(MONTH, today, back_to=since))]
+        known = {p.code for _, periods in groups for p in periods}
+        if chosen and chosen not in known:
+            with contextlib.suppress(ValueError):
+                groups.insert(0, ("Chosen period", [parse_period(chosen)]))
+        return groups
+
+    @expose("/")
+    def index(self):
+        """The form, and the report it asks for (the last complete quarter of your scope by default)."""
+        today = _today()
+        report, error, status = None, None, 200
+        try:
+            checked = self._request(today)
+            report = build_report(db.session, checked, clocks=current_app.config["CLOCKS"],
+                                  settings=self._settings(), now=utcnow(), page=True)
+        except ReportRefused as exc:
+            checked, error, status = None, str(exc), exc.status
+        chosen = {"period": request.args.get("period") or last_complete(QUARTER, today).code,
+                  "scope": (request.args.get("scope") or self.actor.scope.code).strip().upper(),
+                  "geography": request.args.get("geography") or Geography.RECORDED.value}
+        if checked is not None:
+            chosen = checked.query_string
+        body = self.render(
+            "admin/reports/index.html", report=report, error=error, chosen=chosen, actor=self.actor,
+            period_options=self._period_options(today, chosen["period"]),
+            scopes=scope_choices(db.session, self.actor.scope), geographies=list(Geography),
+            lines=preamble(checked, report.generated_at, by=self.actor.email) if report else [],
+            charts=REPORT_CHARTS, table_keys=TABLE_KEYS, chart_alts=self._alts(report),
+            can_extract=self.actor.can(Permission.EXPORT))
+        return body, status
+
+    @staticmethod
+    def _alts(report) -> dict[str, str]:
+        if report is None:
+            return {}
+        return {name: report_chart(name, report[table], report.request).alt_text
+                for name, (table, _) in REPORT_CHARTS.items()}
+
+    @expose("/download/<key>.<file_format>")
+    def download(self, key: str, file_format: str):
+        """One table (or all of them: key 'all', XLSX) as a file; audited."""
+        if file_format not in FILE_FORMATS or (key not in TABLE_KEYS and key != "all") or (
+                key == "all" and file_format != "xlsx"):
+            abort(404)
+        checked = self._checked()
+        now = utcnow()
+        settings, clocks = self._settings(), current_app.config["CLOCKS"]
+        keys = TABLE_KEYS if key == "all" else (key,)
+        tables = [build_table(db.session, checked, k, clocks=clocks, settings=settings) for k in keys]
+        lines = preamble(checked, now, by=self.actor.email)
+        record_download(db.session, actor=self.actor, now=now, request=checked,
+                        what="all tables" if key == "all" else key, file_format=file_format,
+                        rows=sum(len(t.rows) for t in tables))
+        db.session.commit()
+        filename = f"report-{key}-{checked.slug}.{file_format}"
+        if file_format == "csv":
+            return Response(table_csv(tables[0], lines), mimetype="text/csv", headers=_attachment(filename))
+        return Response(_stream(tables_xlsx(tables, lines)), mimetype=XLSX_MIME, headers=_attachment(filename))
+
+    @expose("/chart/<chart>.<file_format>")
+    def chart(self, chart: str, file_format: str):
+        """A chart as SVG or PNG; with ?download=1 as an audited attachment."""
+        name = chart
+        if name not in REPORT_CHARTS or file_format not in CHART_FORMATS:
+            abort(404)
+        checked = self._checked()
+        table = build_table(db.session, checked, REPORT_CHARTS[name][0], clocks=current_app.config["CLOCKS"],
+                            settings=self._settings())
+        image = render(report_chart(name, table, checked), file_format)
+        headers = {"Cache-Control": "no-store"}
+        if request.args.get("download"):
+            record_download(db.session, actor=self.actor, now=utcnow(), request=checked, what=f"chart {name}",
+                            file_format=file_format)
+            db.session.commit()
+            headers = _attachment(f"chart-{name}-{checked.slug}.{file_format}")
+        return Response(image, mimetype=CHART_FORMATS[file_format], headers=headers)
+
+    @expose("/extract.<file_format>")
+    def extract(self, file_format: str):
+        """The national S-CRT extract as CSV (streamed) or XLSX; audited."""
+        if file_format not in FILE_FORMATS:
+            abort(404)
+        if not self.actor.can(Permission.EXPORT):
+            abort(403)
+        checked = self._checked()
+        session, now, mapping = db.session, utcnow(), current_app.config["SCRT_EXTRACT"]
+        rows = scrt.count_rows(session, checked)
+        record_download(session, actor=self.actor, now=now, request=checked, what="scrt-extract",
+                        file_format=file_format, rows=rows, action="report.extract")
+        session.commit()
+        lines = preamble(checked, now, by=self.actor.email)
+        filename = f"scrt-extract-{checked.slug}.{file_format}"
+        if file_format == "csv":
+            chunks = scrt.csv_chunks(scrt.extract_rows(session, checked, mapping), mapping, lines)
+            return Response(stream_with_context(chunks), mimetype="text/csv", headers=_attachment(filename))
+        handle = scrt.xlsx_file(scrt.extract_rows(session, checked, mapping), mapping, lines)
+        return Response(_stream(handle), mimetype=XLSX_MIME, headers=_attachment(filename))

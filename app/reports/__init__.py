@@ -1,0 +1,1 @@
+"""Reporting: period reports by scope, the dashboard figures, charts and the national S-CRT extract."""
