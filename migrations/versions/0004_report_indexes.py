@@ -1,7 +1,7 @@
 """report indexes: area + date pairs for the period reports (app/reports/queries.py)
 
-Revision ID: 0003_report_indexes
-Revises: 0005_security
+Revision ID: 0004_report_indexes
+Revises: 0003_security
 Create Date: 2026-11-25 22:17:47.424853
 
 """
@@ -12,8 +12,8 @@ import app.types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_report_indexes'
-down_revision = '0005_security'
+revision = '0004_report_indexes'
+down_revision = '0003_security'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """security: account lockout (sign_in_failure, app_user.locked_until), TOTP replay (app_user.tf_totp_last_step)
 
-Revision ID: 0005_security
+Revision ID: 0003_security
 Revises: 0002_outbox
 Create Date: 2026-11-25 21:45:34.711543
 
@@ -12,7 +12,7 @@ import app.types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_security'
+revision = '0003_security'
 down_revision = '0002_outbox'
 branch_labels = None
 depends_on = None
