@@ -19,7 +19,6 @@ from app.notifications.digest_rows import (
     RowSet,
     any_due_between,
     clock_rows,
-    open_on,
     period_figures,
     row_set,
 )
@@ -29,6 +28,7 @@ from app.notifications.periods import Period, due_period
 from app.notifications.recipients import DESIGNATED_PROFESSIONAL, NATIONAL_ADMIN, REGIONAL_LEAD, Directory, Recipient
 from app.notifications.render import render, review_line
 from app.notifications.settings import NotificationSettings
+from app.reports.queries import open_at
 from app.reviews.access import in_scope
 from app.reviews.models import Review
 from app.reviews.types import ReviewStatus
@@ -97,7 +97,7 @@ def build_period(session: Session, person: Recipient, period: Period, *, today: 
     """A regional or national month / quarter: counts, by type, overdue today, themes, rapid reviews."""
     scope = person.scope
     figures: PeriodFigures = period_figures(session, scope, period, today=today, settings=settings)
-    in_period = select(Review).where(in_scope(scope), open_on(period.end) | Review.closed_on.between(
+    in_period = select(Review).where(in_scope(scope), open_at(period.end) | Review.closed_on.between(
         period.start, period.end) | Review.date_added.between(period.start, period.end)).order_by(Review.id)
     rows = row_set(session, in_period, filename=_file_name(person, period), today=today, settings=settings,
                    header_extra=["New in period", "Closed or converted in period"],
@@ -106,7 +106,7 @@ def build_period(session: Session, person: Recipient, period: Period, *, today: 
     where = "England" if scope.is_national else scope.name
     title = "Monthly" if period.kind == "monthly" else "Quarterly"
     subject = (f"{title} digest for {where}, {period.label}: {figures.opened} new, "
-               f"{figures.closed + figures.converted} closed, {figures.open_at_end} open")
+               f"{figures.closed} closed or converted, {figures.open_at_end} open")
     text, html = render("digest_period", settings, subject=subject, heading=f"{title} digest: {where}",
                         recipient=person, period=period, figures=figures, rows=rows, where=where, today=today)
     email = Email(f"digest_{period.kind}", person.email, person.user_id, subject, text, html, (rows.attachment,))

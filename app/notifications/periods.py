@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
+from app.reports import periods as reports
 
 KINDS = ("weekly", "monthly", "quarterly")
 
@@ -34,21 +34,18 @@ def week_of(day: date) -> Period:
                   monday + timedelta(days=6))
 
 
+def _digest_period(kind: str, period: reports.Period) -> Period:
+    return Period(kind, period.code, period.label, period.start, period.end)
+
+
 def month_of(day: date) -> Period:
-    """The calendar month containing a day."""
-    start = day.replace(day=1)
-    return Period("monthly", f"{start:%Y-%m}", f"{start:%B %Y}", start,
-                  start + relativedelta(months=1) - timedelta(days=1))
+    """The calendar month containing a day (the reports' definition and code, e.g. 2026-10)."""
+    return _digest_period("monthly", reports.period_of(reports.MONTH, day))
 
 
 def quarter_of(day: date) -> Period:
-    """The NHS financial-year quarter containing a day (the year runs April to March)."""
-    fy = day.year if day.month >= 4 else day.year - 1
-    q = (day.month - 4) % 12 // 3 + 1
-    start = date(fy, 4, 1) + relativedelta(months=3 * (q - 1))
-    end = start + relativedelta(months=3) - timedelta(days=1)
-    label = f"{fy}/{str(fy + 1)[2:]} Q{q} ({start:%B} to {end:%B %Y})"
-    return Period("quarterly", f"{fy}-{str(fy + 1)[2:]}-Q{q}", label, start, end)
+    """The NHS financial-year quarter containing a day (the reports' definition and code, e.g. 2026-Q2)."""
+    return _digest_period("quarterly", reports.period_of(reports.QUARTER, day))
 
 
 def due_period(kind: str, today: date) -> Period:
@@ -63,18 +60,18 @@ def due_period(kind: str, today: date) -> Period:
 
 
 def parse_period(kind: str, text: str) -> Period:
-    """Read a period code: weekly 2026-W48, monthly 2026-10, quarterly 2026-27-Q2."""
+    """Read a period code: weekly 2026-W48, monthly 2026-10, quarterly 2026-Q2 (as on the reports page)."""
     text = (text or "").strip().upper()
     try:
         if kind == "weekly" and (m := re.fullmatch(r"(\d{4})-W(\d{2})", text)):
             return week_of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
-        if kind == "monthly" and (m := re.fullmatch(r"(\d{4})-(\d{2})", text)):
-            return month_of(date(int(m[1]), int(m[2]), 1))
-        if kind == "quarterly" and (m := re.fullmatch(r"(\d{4})-(\d{2})-Q([1-4])", text)):
-            if (int(m[1]) + 1) % 100 != int(m[2]):
-                raise ValueError
-            return quarter_of(date(int(m[1]), 4, 1) + relativedelta(months=3 * (int(m[3]) - 1)))
+        wanted = {"monthly": reports.MONTH, "quarterly": reports.QUARTER}.get(kind)
+        if wanted:
+            period = reports.parse_period(text)
+            if period.kind == wanted:
+                return _digest_period(kind, period)
     except ValueError:
         pass
-    forms = {"weekly": "2026-W48", "monthly": "2026-10", "quarterly": "2026-27-Q2 (NHS financial year, Q1 = Apr-Jun)"}
+    forms = {"weekly": "2026-W48", "monthly": "2026-10",
+             "quarterly": "2026-Q2 (the financial year starting April 2026; Q1 = Apr-Jun)"}
     raise BadPeriod(f"{text or '(blank)'} is not a {kind} period: write it like {forms.get(kind, '?')}")

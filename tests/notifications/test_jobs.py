@@ -89,9 +89,10 @@ def test_digests_hold_the_expected_reviews(session, reviews, jobs, smtp):
     subjects = {to: sorted(s for s, _ in msgs) for to, msgs in mail.items()}
     assert subjects[DP_NCL] == ["Weekly digest, week of 23 Nov 2026: 7 open, 0 newly overdue, 1 due in 14 days"]
     assert subjects[LEAD_LONDON] == [
-        "Monthly digest for London, October 2026: 1 new, 0 closed, 6 open",
-        "Quarterly digest for London, 2026/27 Q2 (July to September 2026): 3 new, 0 closed, 5 open"]
-    assert subjects[NATIONAL][0].startswith("Monthly digest for England, October 2026: 1 new, 0 closed, 7 open")
+        "Monthly digest for London, October 2026: 1 new, 0 closed or converted, 6 open",
+        "Quarterly digest for London, Q2 2026/27: 3 new, 0 closed or converted, 5 open"]
+    assert subjects[NATIONAL][0].startswith(
+        "Monthly digest for England, October 2026: 1 new, 0 closed or converted, 7 open")
     weekly_ncl = mail[DP_NCL][0][1]
     assert {r["Identifier"] for r in csv_rows(weekly_ncl)} == {
         "NCL-STALE-1", "NCL-STALE-2", "NCL-FRESH-1", "NCL-SNOOZED-1", "NCL-RR-1", "NCL-SIGNOFF-1", "NCL-PUB-1"}
