@@ -39,6 +39,7 @@ def test_a_national_admin_reads_caught_mail(client, catcher):
     mail_id = listing.split("/admin/mailcatcher/message/?id=")[1].split('"')[0]
     page = client.get(f"/admin/mailcatcher/message/?id={mail_id}").get_data(as_text=True)
     assert "Plain text part: 2 reviews need an update." in page and "rows.csv" in page
+    assert f'src="/admin/mailcatcher/html/?id={mail_id}"' in page and "<script>alert" not in page
     html = client.get(f"/admin/mailcatcher/html/?id={mail_id}")
     assert html.status_code == 200 and "HTML part" in html.get_data(as_text=True)
     policy = html.headers["Content-Security-Policy"]
