@@ -156,6 +156,7 @@ class Settings:
     SCRT_EXTRACT = SCRT_EXTRACT
     LIST_PAGE_SIZE = 50
     EXPORT_MAX_ROWS = 50_000
+    LIST_COUNT_CAP = 10_000  # lists count matches up to this many, then say "10,000+" (app/admin/capped_count.py)
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 200_000
     IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX workbook that unpacks to more is refused (zip bombs)
@@ -199,6 +200,8 @@ class Settings:
         values["MAIL_CATCHER_DIR"] = environ.get("MAIL_CATCHER_DIR", "")
         if environ.get("EXPORT_MAX_ROWS"):
             values["EXPORT_MAX_ROWS"] = int(environ["EXPORT_MAX_ROWS"])
+        if environ.get("LIST_COUNT_CAP"):
+            values["LIST_COUNT_CAP"] = int(environ["LIST_COUNT_CAP"])
         values["LOG_FORMAT"] = environ.get("LOG_FORMAT", cls.LOG_FORMAT)
         if values["LOG_FORMAT"] not in ("json", "text"):
             raise ValueError(f"LOG_FORMAT must be json or text, not {values['LOG_FORMAT']!r}")

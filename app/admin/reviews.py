@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.admin import review_actions
 from app.admin.base import ScopedModelView
+from app.admin.capped_count import CappedCount
 from app.admin.review_filters import review_filters
 from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
 from app.extensions import db
@@ -149,6 +150,10 @@ class ReviewView(ScopedModelView):
 
     def get_query(self):
         return super().get_query().options(selectinload(Review.latest_update))
+
+    def get_count_query(self):
+        """Matches counted up to LIST_COUNT_CAP (app/admin/capped_count.py)."""
+        return CappedCount(db.session.query(Review.id).filter(self._clause()), current_app.config["LIST_COUNT_CAP"])
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (each an index range)."""
