@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from markupsafe import Markup
@@ -66,8 +66,9 @@ def _status(view, context, model: Review, name) -> str:
 
 
 def _identifier(view, context, model: Review, name) -> Markup:
-    url = url_for(".details_view", id=model.id)
-    return Markup('<a href="{}">{}</a>').format(url, model.identifier)
+    if "review_details_url" not in g:  # url_for once per request, not once per row
+        g.review_details_url = url_for(".details_view")
+    return Markup('<a href="{}?id={}">{}</a>').format(g.review_details_url, model.id, model.identifier)
 
 
 def _organisation(view, context, model: Review, name) -> str:
