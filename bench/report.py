@@ -155,6 +155,17 @@ class Writer:
             if share < IMPORT_SHARE:
                 self.missed.append((f"import at {share * 100:.2f}% of raw bulk insert speed", "import share"))
 
+    def load_test(self, source: Path) -> None:
+        """The load test's figures (written by `make load-test` into docs/LOADTEST.md), carried over verbatim."""
+        self.add("## Load test", "")
+        if not source.exists():
+            self.add("Not run yet: `make load-test` writes docs/LOADTEST.md, and the next `make bench` copies it here.",
+                     "")
+            return
+        lines = source.read_text().splitlines()
+        body = lines[1:] if lines and lines[0].startswith("# ") else lines
+        self.add("From [`docs/LOADTEST.md`](LOADTEST.md) (`make load-test`):", "", *(_demote(x) for x in body), "")
+
     def targets(self) -> None:
         """Every target missed, with why and what would fix it."""
         self.add("## Targets missed: why, and what would fix them", "")
@@ -163,6 +174,10 @@ class Writer:
         for what, key in self.missed:
             self.add(f"- **{what}.** {explain(key)}")
         self.add("")
+
+
+def _demote(line: str) -> str:
+    return "#" + line if line.startswith("#") else line
 
 
 def write_report(path: Path, runs: dict, environment: dict, imported: dict | None) -> None:
@@ -181,4 +196,5 @@ def write_report(path: Path, runs: dict, environment: dict, imported: dict | Non
     w.list_ratios()
     w.io()
     w.targets()
+    w.load_test(path.parent / "LOADTEST.md")
     path.write_text("\n".join(w.lines) + "\n")

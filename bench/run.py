@@ -66,7 +66,7 @@ def run_size(bench_db, *, repeats: int, warmup: int, budget: float) -> dict:
         for close in case.closers:
             close()
     for name, run in {**job_scenarios(app), **digest_scenarios(app), **figure_scenarios(app)}.items():
-        record("jobs", name, run, repeats=5, warmup=1, budget=3.0, minimum=1)
+        record("jobs", name, run, repeats=5, warmup=1, budget=3.0, minimum=2)
     for export_type in ("csv", "xlsx"):
         out["export"][export_type] = export_figures(app, export_type)
         e = out["export"][export_type]
