@@ -65,15 +65,13 @@ def measure(name: str, run: Callable[[], int | None], *, engine, repeats: int, w
             budget: float | None = None, minimum: int = 3) -> Measurement:
     """Run `run` warm-up + repeats times (`run` returns an HTTP status or a count). With a `budget` (seconds), stop
     repeating once the measured runs have taken that long and at least `minimum` runs are done; a figure whose
-    warm-up alone takes longer than the budget is measured once more (its median is then that one run)."""
+    last warm-up alone took longer than the budget is measured once more (its median is then that one run)."""
     result = Measurement(name)
     slow = False
     for _ in range(warmup):
         started = time.perf_counter()
         run()
-        slow = budget is not None and time.perf_counter() - started > budget
-        if slow:
-            break
+        slow = budget is not None and time.perf_counter() - started > budget  # judged by the last warm-up
     spent = 0.0
     for done in range(1 if slow else repeats):
         if budget is not None and done >= minimum and spent >= budget:
