@@ -15,10 +15,11 @@ import sqlite3
 import sys
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.databases import OUT, REPO, cpu_description, load_average, postgres_database, sqlite_database
-from bench.harness import measure
+from bench.harness import Measurement, measure
 from bench.samples import app_for, edit_target, sample
 
 IMPORT_PROBE_ROWS = 1000
@@ -120,6 +121,29 @@ def _prepare_all(backends: list[str], sizes: list[int]):
     return prepared, cluster
 
 
+MEASURED = ("pages", "tables", "raw", "extract", "jobs")
+SAVED_RUN = OUT / "last-run-full.json"
+
+
+def save_runs(path: Path, runs: dict, environment: dict) -> None:
+    """Keep a run's figures so `--import-only` can re-measure the import and rewrite the report around them."""
+    path.write_text(json.dumps({"environment": environment, "runs": [
+        {"backend": b, "size": s, **{k: v for k, v in r.items() if k not in MEASURED},
+         **{group: {name: asdict(m) for name, m in r[group].items()} for group in MEASURED}}
+        for (b, s), r in runs.items()]}, default=str))
+
+
+def load_runs(path: Path) -> tuple[dict, dict]:
+    """The figures of the last full run."""
+    data = json.loads(path.read_text())
+    runs = {}
+    for r in data["runs"]:
+        key = (r.pop("backend"), r.pop("size"))
+        runs[key] = {**{k: v for k, v in r.items() if k not in MEASURED},
+                     **{group: {name: Measurement(**m) for name, m in r[group].items()} for group in MEASURED}}
+    return runs, data["environment"]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -131,9 +155,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--import-budget", type=float, default=45.0)
     parser.add_argument("--out", default=str(REPO / "docs" / "BENCHMARKS.md"))
+    parser.add_argument("--import-only", action="store_true",
+                        help="re-measure only the import; every other figure comes from the last full run")
     args = parser.parse_args(argv)
     os.environ.setdefault("TRACKER_INSTANCE_PATH", str(OUT / "instance"))
     os.environ.setdefault("TRACKER_ENV", "test")
+    if args.import_only:
+        from bench.report import write_report
+
+        runs, environment = load_runs(SAVED_RUN)
+        imported = import_run(args.import_rows, args.import_budget)
+        environment["command"] += f" (import re-measured at {time.strftime('%H:%M')} UTC with --import-only)"
+        write_report(Path(args.out), runs, environment, imported)
+        print(f"import: {imported['rows']:,} rows at {imported['rows_per_second']:,.0f} rows/s; wrote {args.out}")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
     started, load_start = time.perf_counter(), load_average()
@@ -167,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import write_report
 
     write_report(Path(args.out), runs, environment, imported)
+    save_runs(SAVED_RUN, runs, environment)
     (OUT / "last-run.json").write_text(json.dumps(
         {f"{b}-{s}": {group: {k: (v.median_ms, v.p95_ms, v.query_count) for k, v in r[group].items()}
                       for group in ("pages", "tables", "raw", "extract", "jobs")} for (b, s), r in runs.items()},
