@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.orgs.scope import Scope, UnknownScope, scope_for_code
+from app.orgs.scope import Scope, ScopeBook, UnknownScope
 from app.people.models import Role, User
 
 DESIGNATED_PROFESSIONAL, REGIONAL_LEAD, NATIONAL_ADMIN = "designated_professional", "regional_lead", "national_admin"
@@ -38,12 +38,15 @@ class Directory:
         self.session = session
         self._scopes: dict[str, Scope | None] = {}
         self._by_role: dict[str, list[Recipient]] = {}
+        self._book: ScopeBook | None = None
 
     def scope(self, code: str) -> Scope | None:
         """The scope of a code (None for a code no longer in the tree: that user gets nothing)."""
         if code not in self._scopes:
+            if self._book is None:
+                self._book = ScopeBook(self.session)  # one read of the tree for every recipient's scope
             try:
-                self._scopes[code] = scope_for_code(self.session, code)
+                self._scopes[code] = self._book.scope(code)
             except UnknownScope:
                 self._scopes[code] = None
         return self._scopes[code]

@@ -72,28 +72,43 @@ def _tree(session: Session) -> list[tuple[str, str, str]]:
 def scope_for_code(session: Session, code: str | None) -> Scope:
     """The scope named by a code: ENG, a region (Y56), an ICB (QMJ) or a sub-ICB location (93C)."""
     code = (code or "").strip().upper()
-    tree = _tree(session)
     if code == ENGLAND_CODE:
-        return Scope(
-            "england", code, ENGLAND_NAME,
-            frozenset(t[0] for t in tree), frozenset(t[1] for t in tree), frozenset(t[2] for t in tree),
-        )
-    region = session.get(Region, code)
-    if region is not None:
-        rows = [t for t in tree if t[2] == code]
-        return Scope("region", code, region.name, frozenset(t[0] for t in rows), frozenset(t[1] for t in rows),
-                     frozenset({code}))
-    icb = session.get(IntegratedCareBoard, code)
-    if icb is not None:
-        rows = [t for t in tree if t[1] == code]
-        return Scope("icb", code, icb.name, frozenset(t[0] for t in rows), frozenset({code}),
-                     frozenset({icb.region_code}))
-    location = session.get(SubIcbLocation, code)
-    if location is not None:
-        rows = [t for t in tree if t[0] == code]
-        return Scope("location", code, location.name, frozenset({code}), frozenset(t[1] for t in rows),
-                     frozenset(t[2] for t in rows))
+        return _build(code, _tree(session), ENGLAND_NAME, "england")
+    for kind, model in (("region", Region), ("icb", IntegratedCareBoard), ("location", SubIcbLocation)):
+        node = session.get(model, code)
+        if node is not None:
+            return _build(code, _tree(session), node.name, kind)
     raise UnknownScope(
         f"{code or '(blank)'} is not a scope: use ENG, a region code (e.g. Y56), an ICB code (e.g. QMJ) "
         "or a sub-ICB location code (e.g. 93C)"
     )
+
+
+def _build(code: str, tree: list[tuple[str, str, str]], name: str, kind: str) -> Scope:
+    """The scope of a node of a known kind, from the tree's (location, ICB, region) rows."""
+    column = {"england": None, "region": 2, "icb": 1, "location": 0}[kind]
+    rows = tree if column is None else [t for t in tree if t[column] == code]
+    return Scope(kind, code, name, frozenset(t[0] for t in rows), frozenset(t[1] for t in rows),
+                 frozenset(t[2] for t in rows) if kind != "region" else frozenset({code}))
+
+
+class ScopeBook:
+    """Many scopes from one read of the tree and its names (three queries, however many codes are asked)."""
+
+    def __init__(self, session: Session):
+        self._tree = _tree(session)
+        self._nodes: dict[str, tuple[str, str]] = {ENGLAND_CODE: ("england", ENGLAND_NAME)}
+        for kind, model in (("location", SubIcbLocation), ("icb", IntegratedCareBoard), ("region", Region)):
+            for node_code, name in session.execute(select(model.code, model.name)):
+                self._nodes[node_code] = (kind, name)
+        self._built: dict[str, Scope] = {}
+
+    def scope(self, code: str | None) -> Scope:
+        """The scope of a code (UnknownScope as scope_for_code raises it)."""
+        code = (code or "").strip().upper()
+        if code not in self._built:
+            if code not in self._nodes:
+                raise UnknownScope(f"{code or '(blank)'} is not a scope")
+            kind, name = self._nodes[code]
+            self._built[code] = _build(code, self._tree, name, kind)
+        return self._built[code]
