@@ -9,7 +9,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(REQ_HASH)
 DEV_STAMP := $(VENV)/.dev-$(DEV_HASH)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint security-scan bench run-prod-local clean deps dev-deps system-packages
+.PHONY: run test test-postgres lint security-scan bench load-test run-prod-local clean deps dev-deps system-packages
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -47,6 +47,12 @@ test-postgres: dev-deps system-packages
 ## make run-prod-local: PostgreSQL + Redis + gunicorn (2 workers) + 2 Celery workers + beat, production config.
 run-prod-local: deps system-packages
 	@$(BIN)/python -m devtools.run_prod_local
+
+## make bench: 1k / 100k / 1M reviews on SQLite and PostgreSQL, every page, report, job, import and export;
+## writes docs/BENCHMARKS.md. BENCH_ARGS="--sizes 1000,100000 --backends sqlite" for a quicker run.
+BENCH_ARGS ?=
+bench: dev-deps system-packages
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

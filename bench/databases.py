@@ -7,8 +7,10 @@ PostgreSQL databases live in a throwaway cluster for the run.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from sqlalchemy import func, select
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 PASSWORD = "bench-harbour-quartz-7731"
+_MIGRATING = threading.Lock()  # Alembic's context is process-global: one upgrade at a time
 
 # name: (email, role, scope)
 ACCOUNTS = {
@@ -34,7 +37,7 @@ class BenchDatabase:
     backend: str
     size: int
     url: str
-    generation: dict | None  # timing figures when it was generated in this run
+    generation: dict | None  # timing figures of its generation ("cached": True when built by an earlier run)
 
 
 def schema_key() -> str:
@@ -55,9 +58,10 @@ def _prepare(url: str, size: int) -> dict:
     from app.types import utcnow
     from bench.generate import load
 
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})
     with app.app_context():
-        upgrade(directory=str(REPO / "migrations"))
+        with _MIGRATING:
+            upgrade(directory=str(REPO / "migrations"))
         load_reference_data(db.session)
         for email, role, scope in ACCOUNTS.values():
             create_user(db.session, email=email, role=role, scope_code=scope, password=PASSWORD, actor=None,
@@ -72,14 +76,17 @@ def sqlite_database(size: int) -> BenchDatabase:
     """A SQLite benchmark database of `size` reviews (built once, then copied for each run)."""
     OUT.mkdir(parents=True, exist_ok=True)
     cached = OUT / f"sqlite-{size}-{schema_key()}.db"
-    generation = None
-    if not cached.exists():
-        for stale in OUT.glob(f"sqlite-{size}-*.db"):
+    figures = cached.with_suffix(".json")
+    if cached.exists() and figures.exists():
+        generation = {**json.loads(figures.read_text()), "cached": True}
+    else:
+        for stale in [*OUT.glob(f"sqlite-{size}-*.db"), *OUT.glob(f"sqlite-{size}-*.json")]:
             stale.unlink()
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)
         generation = _prepare(f"sqlite:///{building}", size)
         building.rename(cached)
+        figures.write_text(json.dumps(generation))
     working = OUT / f"run-sqlite-{size}.db"
     shutil.copy(cached, working)
     return BenchDatabase("sqlite", size, f"sqlite:///{working}", generation)
@@ -118,3 +125,11 @@ def cpu_description() -> str:
         return f"{model}, {os.cpu_count()} cores, {mem_kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         return model
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (the machine is shared: say how busy it was)."""
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"

@@ -32,6 +32,11 @@ class Measurement:
         return ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000
 
     @property
+    def runs(self) -> int:
+        """How many measured runs."""
+        return len(self.seconds)
+
+    @property
     def query_count(self) -> int:
         """SQL statements per run (the most seen; constant when there is no N+1)."""
         return max(self.queries) if self.queries else 0
@@ -56,15 +61,22 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._on_execute)
 
 
-def measure(name: str, run: Callable[[], int | None], *, engine, repeats: int, warmup: int) -> Measurement:
-    """Run `run` warm-up + repeats times; `run` returns an HTTP status (or None)."""
+def measure(name: str, run: Callable[[], int | None], *, engine, repeats: int, warmup: int,
+            budget: float | None = None, minimum: int = 3) -> Measurement:
+    """Run `run` warm-up + repeats times (`run` returns an HTTP status or a count). With a `budget` (seconds), stop
+    repeating once the measured runs have taken that long and at least `minimum` runs are done."""
     result = Measurement(name)
     for _ in range(warmup):
         run()
-    for _ in range(repeats):
+    spent = 0.0
+    for done in range(repeats):
+        if budget is not None and done >= minimum and spent >= budget:
+            break
         with QueryCounter(engine) as counter:
             started = time.perf_counter()
             result.status = run()
-            result.seconds.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+        spent += elapsed
+        result.seconds.append(elapsed)
         result.queries.append(counter.count)
     return result

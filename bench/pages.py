@@ -77,3 +77,13 @@ def page_scenarios(app, *, sample_review_id: int, sample_identifier: str, edit_r
         "dashboard (national admin)": _get(national, "/admin/"),
         "dashboard (sub-ICB designated professional)": _get(dp_sub, "/admin/"),
     }
+
+
+def report_page_scenarios(app) -> dict[str, Callable]:
+    """The report page (every table, rendered) for each report case, as a national admin."""
+    from bench.report_cases import CASES
+
+    national = signed_in_client(app, "national")
+    return {f"report page, {label} (national admin)":
+            _get(national, f"/admin/reports/?period={period}&scope={area}&geography=recorded")
+            for label, period, area in CASES}

@@ -35,7 +35,8 @@ ROW_HEADER = ["Review No.", "Identifier", "StEIS number", "LFPSE reference", "Lo
               "Worst clock state", "Overdue clocks", *[f"{CLOCK_LABELS[k]}: due" for k in CLOCK_KINDS], "Link"]
 
 
-def review_row(review: Review, *, today: date, settings: NotificationSettings, extra: list[Any] = ()) -> list[Any]:
+def review_row(review: Review, *, today: date, settings: NotificationSettings,
+               added_columns: list[Any] = ()) -> list[Any]:
     """One CSV row: identifiers, dates, clock states and the link."""
     clocks = review_clocks(review, today=today, config=settings.clocks)
     due = {c.kind: c.due for c in clocks}
@@ -46,7 +47,7 @@ def review_row(review: Review, *, today: date, settings: NotificationSettings, e
             review.decision_date, outcome, review.latest_update_on, review.signed_off_date, review.publication_status,
             review.closed_on, "; ".join(t.theme.label for t in review.themes), worst_rag(clocks) or "",
             "; ".join(c.label for c in clocks if c.overdue), *[due.get(k) for k in CLOCK_KINDS],
-            settings.review_url(review.id), *extra]
+            settings.review_url(review.id), *added_columns]
 
 
 @dataclass
@@ -59,12 +60,12 @@ class RowSet:
 
 
 def row_set(session: Session, query, *, filename: str, today: date, settings: NotificationSettings,
-            header_extra: list[str] = (), extra=lambda r: []) -> RowSet:
+            header_extra: list[str] = (), columns_for=lambda r: []) -> RowSet:
     """Load the rows of a review query (capped at digest_attachment_max_rows) into a CSV attachment."""
     cap = settings.knobs.get("digest_attachment_max_rows", 5000)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     reviews = session.scalars(query.options(selectinload(Review.themes)).limit(cap))
-    rows = [review_row(r, today=today, settings=settings, extra=extra(r)) for r in reviews]
+    rows = [review_row(r, today=today, settings=settings, added_columns=columns_for(r)) for r in reviews]
     return RowSet(total, csv_attachment(filename, ROW_HEADER + list(header_extra), rows), total > cap)
 
 

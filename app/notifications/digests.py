@@ -101,8 +101,8 @@ def build_period(session: Session, person: Recipient, period: Period, *, today: 
         period.start, period.end) | Review.date_added.between(period.start, period.end)).order_by(Review.id)
     rows = row_set(session, in_period, filename=_file_name(person, period), today=today, settings=settings,
                    header_extra=["New in period", "Closed or converted in period"],
-                   extra=lambda r: ["Yes" if period.start <= r.date_added <= period.end else "No",
-                                    "Yes" if r.closed_on and period.start <= r.closed_on <= period.end else "No"])
+                   columns_for=lambda r: ["Yes" if period.start <= r.date_added <= period.end else "No",
+                                          "Yes" if r.closed_on and period.start <= r.closed_on <= period.end else "No"])
     where = "England" if scope.is_national else scope.name
     title = "Monthly" if period.kind == "monthly" else "Quarterly"
     subject = (f"{title} digest for {where}, {period.label}: {figures.opened} new, "

@@ -36,9 +36,10 @@ def content_security_policy(nonce: str) -> str:
 
 def _set_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    # A view may send a stricter policy of its own (the caught-mail HTML part: no script at all, framed by us).
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
+    headers.setdefault("X-Frame-Options", "DENY")
     # same-origin, not no-referrer: Flask-WTF checks the Referer of HTTPS form posts against the host.
     headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
