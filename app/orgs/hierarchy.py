@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.orgs.models import HierarchyEntry, IntegratedCareBoard, LegacyCcgCode, SubIcbLocation
 
-_SNAPSHOT_KEY = "tracker.hierarchy_snapshot"
-
 
 class UnknownOrganisation(LookupError):
     """The code is not a sub-ICB location (or CCG) in the reference data."""
@@ -32,10 +30,10 @@ class RecordedHierarchy:
 
 
 class HierarchySnapshot:
-    """Every vintage of the hierarchy in memory, so a location resolves on a date without a query."""
+    """Vintages of the hierarchy in memory, so a location resolves on a date without a query."""
 
-    def __init__(self, entries: list[RecordedHierarchy]):
-        self.vintages = sorted({e.valid_from for e in entries})
+    def __init__(self, entries: list[RecordedHierarchy], vintages: list[date] | None = None):
+        self.vintages = sorted(set(vintages) if vintages is not None else {e.valid_from for e in entries})
         self.entries = {(e.valid_from, e.location_code): e for e in entries}
         self.earliest: dict[str, RecordedHierarchy] = {}
         for entry in sorted(entries, key=lambda e: e.valid_from, reverse=True):
@@ -59,25 +57,25 @@ class HierarchySnapshot:
         return entry
 
 
+_COLUMNS = [getattr(HierarchyEntry, f.name) for f in fields(RecordedHierarchy)]
+
+
 def hierarchy_snapshot(session: Session) -> HierarchySnapshot:
-    """The hierarchy as the session's current transaction sees it: read once per transaction, then cached."""
-    cached = session.info.get(_SNAPSHOT_KEY)
-    if cached is not None and session.get_transaction() is not None and cached[0] is session.get_transaction():
-        return cached[1]
-    columns = [getattr(HierarchyEntry, f.name) for f in fields(RecordedHierarchy)]
-    snapshot = HierarchySnapshot([RecordedHierarchy(*row) for row in session.execute(select(*columns))])
-    session.info[_SNAPSHOT_KEY] = (session.get_transaction(), snapshot)  # the transaction object ends the cache
-    return snapshot
+    """Every vintage of the whole hierarchy, read in one query (for many reviews at once, e.g. an import)."""
+    return HierarchySnapshot([RecordedHierarchy(*row) for row in session.execute(select(*_COLUMNS))])
 
 
 def vintage_for(session: Session, on: date) -> date:
     """The valid-from date of the hierarchy vintage in force on a date (the earliest one before 2021)."""
-    return hierarchy_snapshot(session).vintage_for(on)
+    return HierarchySnapshot([], list(session.scalars(select(HierarchyEntry.valid_from).distinct()))).vintage_for(on)
 
 
 def resolve_on(session: Session, location_code: str, on: date) -> RecordedHierarchy:
     """The hierarchy entry (location, ICB, region with names and codes) for a location on a date."""
-    return hierarchy_snapshot(session).resolve(location_code, on)
+    vintages = list(session.scalars(select(HierarchyEntry.valid_from).distinct()))
+    entries = [RecordedHierarchy(*row) for row in
+               session.execute(select(*_COLUMNS).where(HierarchyEntry.location_code == location_code))]
+    return HierarchySnapshot(entries, vintages).resolve(location_code, on)
 
 
 def current_location_for(session: Session, code: str) -> tuple[SubIcbLocation, str | None]:
