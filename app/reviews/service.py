@@ -213,8 +213,12 @@ def update_review(
 def record_transition(session: Session, review: Review, transition, *, actor: Actor, now: datetime) -> None:
     """Write a status change to the audit trail."""
     record(session, action="review.status", actor=actor, now=now, entity="review", entity_id=review.id,
-           review_id=review.id, review_version=review.version,
-           changes={"status": [transition.from_status, transition.to_status]}, detail=transition.reason)
+           review_id=review.id, review_version=review.version, **transition_audit(transition))
+
+
+def transition_audit(transition) -> dict[str, Any]:
+    """The audit trail's changes and detail for a status change."""
+    return {"changes": {"status": [transition.from_status, transition.to_status]}, "detail": transition.reason}
 
 
 def delete_review(
