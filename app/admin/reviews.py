@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from markupsafe import Markup
-from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from app.admin import review_actions
@@ -21,6 +20,7 @@ from app.people.roles import Permission
 from app.reviews.access import in_scope
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import FIELD_LABELS
+from app.reviews.identifier_search import identifier_clause
 from app.reviews.models import Review
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
 from app.reviews.types import ReviewStatus, ReviewType
@@ -151,13 +151,10 @@ class ReviewView(ScopedModelView):
         return super().get_query().options(selectinload(Review.latest_update))
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (index-friendly)."""
+        """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (each an index range)."""
+        dialect = db.session.get_bind().dialect.name
         for term in search.split():
-            like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clause = or_(Review.steis_number == term, Review.lfpse_reference == term,
-                         Review.local_identifier.ilike(like, escape="\\"))
-            if term.lstrip("#").isdigit():
-                clause = or_(clause, Review.id == int(term.lstrip("#")))
+            clause = identifier_clause(term, dialect=dialect)
             query = query.filter(clause)
             if count_query is not None:
                 count_query = count_query.filter(clause)
