@@ -105,6 +105,12 @@ def _columns(draft: SimpleNamespace) -> tuple:
     return tuple(getattr(draft, name) for name in COLUMNS if name != "version")
 
 
+def flushes(columns_changed: bool, themes_changed: bool) -> int:
+    """How many times update_review's flushes raise the review's version (SQLAlchemy's version counter goes up on
+    every flush that updates the row or its collections): once for the removed themes, once for the edit."""
+    return int(themes_changed) + int(columns_changed or themes_changed)
+
+
 class BulkImportRun(ImportRun):
     """ImportRun with the rows judged in memory by the services' rule functions and written in batches."""
 
@@ -183,8 +189,7 @@ class BulkImportRun(ImportRun):
         transition = lifecycle.after_edit(review, was_closable=was_closable)
         changes = diff(before, snapshot(review))
         review.updated_at = self.now
-        if _columns(review) != columns:
-            review.version += 1
+        review.version += flushes(columns != _columns(review), themes)
         self._event("review.edit", review, changes=changes)
         if transition:
             self._transition(review, transition)
@@ -204,12 +209,10 @@ class BulkImportRun(ImportRun):
         self.writes.updates.append({"id": update_id, "review_id": review.id, "entry_date": entry_date, "text": text,
                                     "author_id": self.actor.user_id, "author_label": self.actor.label,
                                     "created_at": self.now})
-        columns = _columns(review)
         if review.latest_update_on is None or entry_date >= review.latest_update_on:  # the newest entry (latest id)
             review.latest_update_id, review.latest_update_on, review.latest_text = update_id, entry_date, text
         review.updated_at = self.now
-        if _columns(review) != columns:
-            review.version += 1
+        review.version += 2  # the service's two flushes: the new entry, then the review's latest update
         self._event("review.update", review, entity="review_update", entity_id=update_id, **update_audit(entry_date))
         self.writes.changed_review(review, themes=False)
 
