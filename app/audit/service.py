@@ -33,7 +33,12 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action.replace(".", ": ").replace("_", " "))
 
 
+_AS_IS = (type(None), str, int, bool, float)
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
