@@ -2,9 +2,9 @@
 
 The bulk import (app.imports.bulk) plans every change in memory; `ImportWrites` holds the plan and writes it in
 the caller's transaction. Review and timeline ids are handed out before the write (`IdPool`) so that the plan, the
-audit trail and the report can name them: on SQLite the import first takes the database's write lock (no one
-else can insert until the transaction ends) and counts on from the highest id; on PostgreSQL ids come from the
-table's sequence in blocks.
+audit trail and the report can name them: the import first takes a write lock (no one else can insert reviews
+until the transaction ends) and counts on from the next id (SQLite: the highest id + 1; PostgreSQL: the table's
+sequence, moved past the ids used before they are inserted).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 REVIEW = Review.__table__
 COLUMNS = tuple(c.name for c in REVIEW.columns)
 BATCH = 5000
-ID_BLOCK = 1000
 
 
 class ConcurrentEdit(RuntimeError):
@@ -36,34 +35,41 @@ def batches(items: list, size: int = BATCH) -> Iterator[list]:
 
 
 class IdPool:
-    """Ids for new rows of one table, handed out in order before the rows are written."""
+    """Ids for new rows of one table, handed out in order before the rows are written (the import holds the write
+    lock, so they are the ids the database would have given one insert at a time)."""
 
     def __init__(self, session: Session, table: Table):
         self.session, self.table = session, table
         self.postgres = session.get_bind().dialect.name == "postgresql"
-        self.free: list[int] = []
         self.next_id: int | None = None
 
     def take(self) -> int:
         """The next id."""
-        if self.postgres:
-            if not self.free:
-                sequence = f"{self.table.name}_id_seq"
-                self.free = list(self.session.scalars(
-                    text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"),
-                    {"seq": sequence, "n": ID_BLOCK}))
-                self.free.reverse()
-            return self.free.pop()
         if self.next_id is None:
-            self.next_id = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
+            if self.postgres:
+                self.next_id = self.session.scalar(text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))"),
+                                                   {"table": self.table.name})
+            else:
+                self.next_id = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
         taken, self.next_id = self.next_id, self.next_id + 1
         return taken
 
+    def finish(self) -> None:
+        """On PostgreSQL, move the table's sequence past the ids handed out (before they are inserted)."""
+        if self.postgres and self.next_id is not None:
+            self.session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                                 {"table": self.table.name, "last": self.next_id - 1})
+
 
 def take_write_lock(session: Session) -> None:
-    """On SQLite, hold the database's write lock from now to the end of the transaction (a write of no rows)."""
-    if session.get_bind().dialect.name == "sqlite":
+    """Hold off other writers of reviews until the transaction ends, so the ids handed out stay free: SQLite's
+    database write lock (a write of no rows); PostgreSQL's SHARE ROW EXCLUSIVE lock on the review tables (reading
+    goes on; saves wait for the import)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         session.execute(update(REVIEW).where(text("0 = 1")).values(version=REVIEW.c.version))
+    elif dialect == "postgresql":
+        session.execute(text("LOCK TABLE review, review_update IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def draft_values(draft: SimpleNamespace) -> dict[str, Any]:
@@ -99,6 +105,8 @@ class ImportWrites:
 
     def write(self) -> None:
         """Insert and update everything planned, in batches, in the session's transaction."""
+        self.review_ids.finish()
+        self.update_ids.finish()
         conn = self.session.connection()
         new_latest = [{"b_id": d.id, "b_latest": d.latest_update_id} for d in self.created if d.latest_update_id]
         for rows in batches([{**draft_values(d), "latest_update_id": None} for d in self.created]):
