@@ -79,6 +79,16 @@ class DraftIndex(ReviewIndex):
 
     def _put(self, rid: int, data: ReviewInput) -> None:
         super()._put(rid, data)
+        self._own(rid, data)
+
+    def saved(self, draft: SimpleNamespace) -> None:
+        """A review the import creates or edits: its identifiers are taken at once (as a flush takes them in the
+        database); rows match it by them once ImportRun remembers it (the row went through)."""
+        self.drafts[draft.id] = draft
+        self._own(draft.id, ReviewInput(**{n: getattr(draft, n) for n in ("organisation_code", "review_type",
+                                                                          *IDENTITY_FIELDS)}))
+
+    def _own(self, rid: int, data: ReviewInput) -> None:
         for key in self.owner_keys.pop(rid, []):
             self.owners[key].discard(rid)
         org = (data.organisation_code or "").strip().upper()
@@ -162,7 +172,7 @@ class BulkImportRun(ImportRun):
         if transition:
             draft.version += 1
             self._transition(draft, transition)
-        self.index.add(draft)
+        self.index.saved(draft)
         self.writes.created_review(draft)
         return draft
 
@@ -193,6 +203,7 @@ class BulkImportRun(ImportRun):
         self._event("review.edit", review, changes=changes)
         if transition:
             self._transition(review, transition)
+        self.index.saved(review)
         self.writes.changed_review(review, themes=themes)
 
     # -- add_update
