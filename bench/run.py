@@ -82,13 +82,15 @@ def import_run(rows: int, budget: float) -> dict:
     """The import of a `rows`-row file; when a small probe says it cannot finish within `budget` seconds, the largest
     file that can (the figure is rows per second either way, and the report says which size ran)."""
     from bench.io_speed import import_figures
+    from bench.raw_insert import raw_figures
 
     probe = import_figures(IMPORT_PROBE_ROWS)
     if probe["seconds"] * rows / IMPORT_PROBE_ROWS <= budget:
-        return {**import_figures(rows), "asked": rows, "probe": probe}
-    fitted = max(IMPORT_PROBE_ROWS, int(budget * probe["rows_per_second"]) // 1000 * 1000)
-    figures = import_figures(fitted) if fitted > IMPORT_PROBE_ROWS else probe
-    return {**figures, "asked": rows, "probe": probe}
+        figures = import_figures(rows)
+    else:
+        fitted = max(IMPORT_PROBE_ROWS, int(budget * probe["rows_per_second"]) // 1000 * 1000)
+        figures = import_figures(fitted) if fitted > IMPORT_PROBE_ROWS else probe
+    return {**figures, "asked": rows, "probe": probe, "raw": raw_figures(figures["rows"])}
 
 
 def _prepare_all(backends: list[str], sizes: list[int]):

@@ -33,7 +33,12 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action.replace(".", ": ").replace("_", " "))
 
 
+_AS_IS = (type(None), str, int, bool, float)
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -85,7 +90,30 @@ def record(
     user_email: str | None = None,
 ) -> AuditEvent:
     """Append one audit event in the caller's transaction (user_id/user_email name the user when no actor)."""
-    event = AuditEvent(
+    event = AuditEvent(**event_values(action=action, actor=actor, now=now, entity=entity, entity_id=entity_id,
+                                      review_id=review_id, review_version=review_version, changes=changes,
+                                      detail=detail, remote_addr=remote_addr, user_id=user_id, user_email=user_email))
+    session.add(event)
+    return event
+
+
+def event_values(
+    *,
+    action: str,
+    actor: Actor | None,
+    now: datetime,
+    entity: str | None = None,
+    entity_id: Any = None,
+    review_id: int | None = None,
+    review_version: int | None = None,
+    changes: dict | None = None,
+    detail: str | None = None,
+    remote_addr: str | None = None,
+    user_id: int | None = None,
+    user_email: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one audit event (what record() adds; a bulk writer inserts many at once)."""
+    return dict(
         occurred_at=now,
         action=action,
         actor_id=actor.user_id if actor else user_id,
@@ -98,5 +126,3 @@ def record(
         changes=changes or None,
         detail=detail,
     )
-    session.add(event)
-    return event

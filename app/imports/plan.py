@@ -113,7 +113,10 @@ class ReviewIndex:
         ids = sorted({self.ids[k] for k in keys if k in self.ids})
         if len(ids) > 1:
             raise AmbiguousMatch(ids)
-        return self.session.get(Review, ids[0]) if ids else None
+        return self._review(ids[0]) if ids else None
+
+    def _review(self, rid: int) -> Review:
+        return self.session.get(Review, rid)
 
 
 def merged_input(row: ImportRow, review: Review) -> ReviewInput:

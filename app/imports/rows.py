@@ -78,6 +78,7 @@ class RowReader:
         self.headers = headers
         self.lookups = lookups
         self.epoch = epoch
+        self.parsers = self._parsers()  # built once: the same for every row of the file
 
     def column_header(self, target: str) -> str:
         """The file's header for a target (or the target's label when the file has no such column)."""
@@ -97,7 +98,7 @@ class RowReader:
         """Parse every cell of one row; problems are collected, never raised."""
         raw = {c.target: (cells[c.index] if c.index < len(cells) else None) for c in self.headers.columns}
         row = ImportRow(number, ReviewInput(), raw)
-        for target, parse in self._parsers():
+        for target, parse in self.parsers:
             if target in raw:
                 try:
                     parse(row, raw[target])

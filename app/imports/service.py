@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ from app.imports.plan import (
 from app.imports.readers import ImportRefused, Limits, Table, is_blank, open_table
 from app.imports.report import CellProblem, ImportReport, RowOutcome
 from app.imports.rows import ImportRow, RowReader
+from app.imports.writer import ConcurrentEdit
 from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
 from app.reviews.actions import decide_rapid_review
@@ -66,21 +68,34 @@ def import_reviews(
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    per_row: bool = False,
 ) -> ImportReport:
-    """Dry-run (commit=False) or commit a file of reviews; the report lists every problem and every change."""
+    """Dry-run (commit=False) or commit a file of reviews; the report lists every problem and every change.
+
+    The bulk path (app.imports.bulk) checks every row with the form's rules in memory and writes in batches;
+    per_row=True runs every row through the review services one at a time (the reference the bulk path is tested
+    against)."""
     require(actor, Permission.IMPORT)
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), dry_run=not commit)
     started = time.perf_counter()
     run = None
     try:
         table = open_table(data, limits=limits, sheet=sheet)
-        run = ImportRun(session, actor=actor, now=now, report=report, table=table, mapping=mapping)
+        if per_row:
+            run = ImportRun(session, actor=actor, now=now, report=report, table=table, mapping=mapping)
+        else:
+            from app.imports.bulk import BulkImportRun
+
+            run = BulkImportRun(session, actor=actor, now=now, report=report, table=table, mapping=mapping)
         run.execute(progress)
     except ImportRefused as exc:
         report.refused = str(exc)
+    except ConcurrentEdit as exc:
+        report.refused = f"{exc} Nothing was imported: try again."
     except IntegrityError:
         row = run.current_row if run else 0
-        report.refused = (f"The database refused row {row} (a uniqueness rule the checks did not catch). Nothing "
+        which = f"row {row}" if row else "the file's rows"
+        report.refused = (f"The database refused {which} (a uniqueness rule the checks did not catch). Nothing "
                           "was imported: correct the row and try again.")
     report.committed = commit and report.clean
     if not report.committed:
@@ -152,6 +167,7 @@ class ImportRun:
                 if progress:
                     progress(report.rows_read, total)
         report.blank_rows = max(last - headers.header_row - report.rows_read, 0)
+        self._after_rows()
         for row, review_id in self.decisions:
             self.current_row = row.number
             self._decide(row, review_id)
@@ -189,9 +205,16 @@ class ImportRun:
         except AmbiguousMatch:
             match = None
         data = merged_input(row, match) if match is not None else row.data
-        violations = check_input(self.session, data, actor=self.actor, today=london_today(self.now), review=match)
+        violations = self._check(data, match)
         reported = {p.column for p in problems}
         return [p for p in self._problems(row, [(v.field, v.message) for v in violations]) if p.column not in reported]
+
+    def _check(self, data, match) -> list:
+        """Every rule the data breaks (the form's check_input)."""
+        return check_input(self.session, data, actor=self.actor, today=london_today(self.now), review=match)
+
+    def _after_rows(self) -> None:
+        """Called once every row is read, before the rapid review decisions (the bulk import writes here)."""
 
     # -- first pass: fields and latest update
     def _row(self, row: ImportRow) -> None:
@@ -208,7 +231,7 @@ class ImportRun:
         try:
             review = self.index.find(row.data)
             if review is None:
-                review = create_review(self.session, data=row.data, actor=self.actor, now=self.now)
+                review = self._create(row)
                 outcome = RowOutcome(row.number, "create", row.identifier)
             else:
                 outcome = self._update(row, review)
@@ -229,21 +252,31 @@ class ImportRun:
             self.statuses.append((row.number, row.status_in_file, review.id))
         return None
 
+    def _create(self, row: ImportRow) -> Review:
+        return create_review(self.session, data=row.data, actor=self.actor, now=self.now)
+
     def _update(self, row: ImportRow, review: Review) -> RowOutcome:
         merged = merged_input(row, review)
         changes = changed_fields(input_from_review(review), merged)
         if not changes:
             return RowOutcome(row.number, "unchanged", row.identifier, review.id)
-        update_review(self.session, review=review, expected_version=None, data=merged, actor=self.actor,
-                      now=self.now)
+        self._edit(review, merged)
         return RowOutcome(row.number, "update", row.identifier, review.id, changes)
 
-    def _latest_update(self, row: ImportRow, review: Review, outcome: RowOutcome) -> RowOutcome:
-        current = review.latest_update.text if review.latest_update is not None else None
-        if not row.latest_update or same_text(current, row.latest_update):
-            return outcome
+    def _edit(self, review: Review, data) -> None:
+        update_review(self.session, review=review, expected_version=None, data=data, actor=self.actor, now=self.now)
+
+    def _latest_text(self, review: Review) -> str | None:
+        return review.latest_update.text if review.latest_update is not None else None
+
+    def _add_update(self, row: ImportRow, review: Review) -> None:
         add_update(self.session, review=review, text=row.latest_update, entry_date=row.latest_update_on,
                    actor=self.actor, now=self.now, expected_version=None)
+
+    def _latest_update(self, row: ImportRow, review: Review, outcome: RowOutcome) -> RowOutcome:
+        if not row.latest_update or same_text(self._latest_text(review), row.latest_update):
+            return outcome
+        self._add_update(row, review)
         action = "create" if outcome.action == "create" else "update"
         return replace(outcome, action=action, changes=(*outcome.changes, f"{label('latest_update')} (new timeline "
                                                                           "entry)"))
@@ -277,10 +310,15 @@ class ImportRun:
 
     # -- the end: statuses the file claims, and the outcomes in row order
     def _finish(self) -> None:
+        wanted = [review_id for number, _, review_id in self.statuses if number in self.outcomes]
+        status_of: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            status_of.update((rid, status) for rid, status in self.session.execute(
+                select(Review.id, Review.status).where(Review.id.in_(wanted[start:start + 500]))))
         for number, claimed, review_id in self.statuses:
             if number not in self.outcomes:
                 continue
-            actual = self.session.get(Review, review_id).status
+            actual = status_of[review_id]
             if actual != claimed:
                 verb = "would be" if self.report.dry_run else "is"
                 self.report.notes.append(

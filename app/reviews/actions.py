@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
 from app.reviews import lifecycle
 from app.reviews.models import Review
-from app.reviews.rules import Violation
+from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
     ReviewRejected,
     check_version,
@@ -29,7 +30,7 @@ def _guard(review: Review, actor: Actor, permission: Permission) -> None:
         raise NotAllowed("the review is outside your scope")
 
 
-def suggested_identifier(review: Review, outcome: RapidOutcome) -> str | None:
+def suggested_identifier(review: Any, outcome: RapidOutcome) -> str | None:
     """A local identifier for the review a rapid review becomes (the rapid review's, with the new type)."""
     return f"{review.local_identifier}-{outcome.value}"[:60] if review.local_identifier else None
 
@@ -51,7 +52,7 @@ def decide_rapid_review(
     _guard(review, actor, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
     if into is not None:
-        _check_conversion_target(review, into, outcome, actor)
+        check_conversion_target(review, into, outcome, actor, origin_ids=[o.id for o in into.converted_from])
     try:
         transition = lifecycle.decide_rapid_review(review, outcome=outcome, decision_date=decision_date,
                                                    today=london_today(now))
@@ -61,11 +62,7 @@ def decide_rapid_review(
     if outcome.becomes is not None and into is not None:
         created = into
     elif outcome.becomes is not None:
-        data = input_from_review(review)
-        data.review_type = outcome.becomes.value
-        data.notification_date = None
-        data.date_added = decision_date
-        data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
+        data = conversion_input(input_from_review(review), review, outcome, decision_date, new_local_identifier)
         created = create_review(session, data=data, actor=actor, now=now)
     if created is not None:
         review.converted_to_id = created.id
@@ -74,13 +71,29 @@ def decide_rapid_review(
     record_transition(session, review, transition, actor=actor, now=now)
     if created is not None:
         record(session, action="review.convert", actor=actor, now=now, entity="review", entity_id=review.id,
-               review_id=review.id, review_version=review.version,
-               changes={"converted_to_id": [None, created.id]}, detail=f"became review #{created.id}")
+               review_id=review.id, review_version=review.version, **convert_audit(created.id))
     return created
 
 
-def _check_conversion_target(review: Review, into: Review, outcome: RapidOutcome, actor: Actor) -> None:
-    """The review a rapid review became must be of the decided type, in scope, and not linked to another one."""
+def conversion_input(data: ReviewInput, review: Any, outcome: RapidOutcome, decision_date: date,
+                     new_local_identifier: str | None = None) -> ReviewInput:
+    """The review a rapid review becomes, pre-filled from the rapid review's input (as the form does)."""
+    data.review_type = outcome.becomes.value
+    data.notification_date = None
+    data.date_added = decision_date
+    data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
+    return data
+
+
+def convert_audit(created_id: int) -> dict[str, Any]:
+    """The audit trail's changes and detail for a rapid review linked to the review it became."""
+    return {"changes": {"converted_to_id": [None, created_id]}, "detail": f"became review #{created_id}"}
+
+
+def check_conversion_target(review: Any, into: Any, outcome: RapidOutcome, actor: Actor, *,
+                            origin_ids: list[int]) -> None:
+    """The review a rapid review became must be of the decided type, in scope, and not linked to another one
+    (origin_ids: the rapid reviews already converted into it)."""
     if outcome.becomes is None:
         raise ReviewRejected([Violation("converted_to_id", "A rapid review with no further review does not become "
                                                            "another review.")])
@@ -90,7 +103,7 @@ def _check_conversion_target(review: Review, into: Review, outcome: RapidOutcome
         outcome.becomes}
     if into.id == review.id or into.review_type not in same_family:
         raise ReviewRejected([Violation("converted_to_id", f"The review it became must be a {outcome.value}.")])
-    if any(origin.id != review.id for origin in into.converted_from):
+    if any(origin != review.id for origin in origin_ids):
         raise ReviewRejected([Violation("converted_to_id", "The review it became is already linked to another "
                                                            "rapid review.")])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cache
 from urllib.parse import urlparse
 
 from app.reviews.fields import label
@@ -52,11 +53,11 @@ class ReviewInput:
     def normalised(self) -> ReviewInput:
         """A copy with text trimmed, blanks as None, initials and codes upper-cased."""
         values = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, str):
                 value = value.strip() or None
-            values[f.name] = value
+            values[name] = value
         for name in ("dp_initials", "organisation_code"):
             if values[name]:
                 values[name] = values[name].upper()
@@ -66,7 +67,12 @@ class ReviewInput:
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
         """The names of the editable fields."""
-        return tuple(f.name for f in fields(cls))
+        return _field_names(cls)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import diff, record
-from app.orgs.hierarchy import UnknownOrganisation, resolve_on
-from app.orgs.models import Partnership, SubIcbLocation, Theme
+from app.orgs.hierarchy import RecordedHierarchy, UnknownOrganisation, resolve_on
 from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reviews import lifecycle
 from app.reviews.fields import FIELD_LABELS, FREE_TEXT_FIELDS, IDENTIFIER_FIELDS, label
 from app.reviews.models import Review, ReviewTheme
+from app.reviews.references import ReferenceData, SessionReferences, reference_violations
 from app.reviews.rules import ReviewInput, Violation, validate
 from app.timezone import london_today
 
@@ -76,72 +76,55 @@ def privacy_violations(data: ReviewInput) -> list[Violation]:
     return [Violation(f.field, f.message) for f in findings]
 
 
-def _reference_violations(session: Session, data: ReviewInput, actor: Actor, review: Review | None) -> list[Violation]:
-    out: list[Violation] = []
-    if data.organisation_code:
-        if session.get(SubIcbLocation, data.organisation_code) is None:
-            out.append(Violation("organisation_code", "Organisation is not a current sub-ICB location code."))
-        elif not actor.scope.covers_location(data.organisation_code):
-            out.append(Violation("organisation_code", "Organisation is outside your scope."))
-    if data.partnership_id is not None:
-        partnership = session.get(Partnership, data.partnership_id)
-        if partnership is None or not partnership.active:
-            out.append(Violation("partnership_id", "Safeguarding partnership is not on the managed list."))
-        elif partnership.icb_code and not (actor.scope.is_national or partnership.icb_code in actor.scope.icb_codes):
-            out.append(Violation("partnership_id", "Safeguarding partnership is outside your scope."))
-    if data.themes:
-        known = set(session.scalars(select(Theme.code).where(Theme.code.in_(data.themes), Theme.active.is_(True))))
-        if any(code not in known for code in data.themes):
-            out.append(Violation("themes", "Abuse / vulnerability themes must come from the managed theme list."))
-    out.extend(_duplicate_identifier_violations(session, data, review))
-    return out
-
-
-def _duplicate_identifier_violations(session: Session, data: ReviewInput, review: Review | None) -> list[Violation]:
-    out: list[Violation] = []
-    checks = [("local_identifier", Review.local_identifier, None),
-              ("steis_number", Review.steis_number, data.review_type),
-              ("lfpse_reference", Review.lfpse_reference, data.review_type)]
-    for name, column, rtype in checks:
-        value = getattr(data, name)
-        if not value or not data.organisation_code:
-            continue
-        query = select(Review.id).where(Review.organisation_code == data.organisation_code, column == value)
-        if rtype is not None:
-            query = query.where(Review.review_type == rtype)
-        if review is not None:
-            query = query.where(Review.id != review.id)
-        other = session.scalar(query.limit(1))
-        if other is not None:
-            out.append(Violation(name, f"{label(name)} is already used by review #{other} of this organisation."))
-    return out
-
-
 def check_input(
     session: Session, data: ReviewInput, *, actor: Actor, today: date, review: Review | None = None
 ) -> list[Violation]:
     """Every rule a review's data breaks: field rules, reference data, scope, duplicates and the PII guard."""
+    return check_with(SessionReferences(session), data, actor=actor, today=today,
+                      review_id=review.id if review is not None else None)
+
+
+def check_with(refs: ReferenceData, data: ReviewInput, *, actor: Actor, today: date,
+               review_id: int | None = None) -> list[Violation]:
+    """check_input with the reference data looked up by `refs` (the database, or a cache for many reviews)."""
     data = data.normalised()
-    return validate(data, today=today) + _reference_violations(session, data, actor, review) + privacy_violations(data)
+    return validate(data, today=today) + reference_violations(refs, data, actor, review_id) + privacy_violations(data)
+
+
+def apply_input(target: Any, data: ReviewInput, entry: RecordedHierarchy) -> None:
+    """Copy the input's fields (not the themes) onto a review or draft, with the ICB and region as recorded."""
+    for name in ReviewInput.field_names():
+        if name != "themes":
+            setattr(target, name, getattr(data, name))
+    target.recorded_organisation_name = entry.location_name
+    target.recorded_icb_code = entry.icb_code
+    target.recorded_icb_name = entry.icb_name
+    target.recorded_region_code = entry.region_code
+    target.recorded_region_name = entry.region_name
+    target.recorded_vintage = entry.valid_from
 
 
 def _apply(session: Session, review: Review, data: ReviewInput) -> None:
     """Copy the input onto the row, re-deriving the ICB and region as recorded for the date added."""
-    for name in ReviewInput.field_names():
-        if name != "themes":
-            setattr(review, name, getattr(data, name))
+    entry = resolve_on(session, data.organisation_code, data.date_added)
     if [t.theme_code for t in review.themes] != data.themes:
         review.themes.clear()
         session.flush()
         for position, code in enumerate(data.themes, start=1):
             review.themes.append(ReviewTheme(position=position, theme_code=code))
-    entry = resolve_on(session, data.organisation_code, data.date_added)
-    review.recorded_organisation_name = entry.location_name
-    review.recorded_icb_code = entry.icb_code
-    review.recorded_icb_name = entry.icb_name
-    review.recorded_region_code = entry.region_code
-    review.recorded_region_name = entry.region_name
-    review.recorded_vintage = entry.valid_from
+    apply_input(review, data, entry)
+
+
+def type_change_violations(review: Any, data: ReviewInput) -> list[Violation]:
+    """A closed or converted review keeps its type."""
+    if review.status != "open" and data.review_type != review.review_type:
+        return [Violation("review_type", "The type of a closed or converted review cannot change.")]
+    return []
+
+
+def proposed_state(before: dict[str, Any], data: ReviewInput) -> dict[str, Any]:
+    """A review's snapshot with the edited fields replaced (what the lifecycle judges an edit by)."""
+    return {**before, **{n: getattr(data, n) for n in ReviewInput.field_names()}}
 
 
 def create_review(session: Session, *, data: ReviewInput, actor: Actor, now: datetime) -> Review:
@@ -203,12 +186,11 @@ def update_review(
     data = data.normalised()
     check_version(session, review, expected_version, yours=vars(data))
     violations = check_input(session, data, actor=actor, today=london_today(now), review=review)
-    if review.status != "open" and data.review_type != review.review_type:
-        violations.append(Violation("review_type", "The type of a closed or converted review cannot change."))
+    violations += type_change_violations(review, data)
     if violations:
         raise ReviewRejected(violations)
     before = snapshot(review)
-    proposed = {**before, **{n: getattr(data, n) for n in ReviewInput.field_names()}}
+    proposed = proposed_state(before, data)
     lifecycle_violations = lifecycle.edit_violations(SimpleNamespace(**proposed))
     if lifecycle_violations:
         raise ReviewRejected(lifecycle_violations)
@@ -231,8 +213,12 @@ def update_review(
 def record_transition(session: Session, review: Review, transition, *, actor: Actor, now: datetime) -> None:
     """Write a status change to the audit trail."""
     record(session, action="review.status", actor=actor, now=now, entity="review", entity_id=review.id,
-           review_id=review.id, review_version=review.version,
-           changes={"status": [transition.from_status, transition.to_status]}, detail=transition.reason)
+           review_id=review.id, review_version=review.version, **transition_audit(transition))
+
+
+def transition_audit(transition) -> dict[str, Any]:
+    """The audit trail's changes and detail for a status change."""
+    return {"changes": {"status": [transition.from_status, transition.to_status]}, "detail": transition.reason}
 
 
 def delete_review(

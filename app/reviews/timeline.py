@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,31 @@ from app.reviews.service import ReviewRejected, check_version
 from app.timezone import london_today
 
 MAX_UPDATE_LENGTH = 4000
+
+
+def checked_entry(review: Any, *, text: str | None, entry_date: date | None, today: date) -> tuple[str, date]:
+    """A timeline entry's text (trimmed) and date (today when blank), or ReviewRejected with every broken rule."""
+    entry_date = entry_date or today
+    text = (text or "").strip()
+    violations: list[Violation] = []
+    if not text:
+        violations.append(Violation("text", "Update text is required."))
+    elif len(text) > MAX_UPDATE_LENGTH:
+        violations.append(Violation("text", f"Update text must be at most {MAX_UPDATE_LENGTH} characters."))
+    if entry_date > today:
+        violations.append(Violation("entry_date", "Update date cannot be in the future."))
+    if entry_date < review.date_added:
+        violations.append(Violation("entry_date", "Update date cannot be before the date the review was added."))
+    violations += [Violation(f.field, f.message) for f in check_fields({"text": text}, labels={"text": "Update"})]
+    if violations:
+        raise ReviewRejected(violations)
+    return text, entry_date
+
+
+def update_audit(entry_date: date) -> dict[str, Any]:
+    """The audit trail's changes and detail for a new timeline entry."""
+    return {"changes": {"latest_update_on": [None, entry_date.isoformat()]},
+            "detail": f"timeline entry dated {entry_date}"}
 
 
 def add_update(
@@ -34,21 +60,7 @@ def add_update(
     if not actor.scope.covers_location(review.organisation_code):
         raise NotAllowed("the review is outside your scope")
     check_version(session, review, expected_version)
-    today = london_today(now)
-    entry_date = entry_date or today
-    text = (text or "").strip()
-    violations: list[Violation] = []
-    if not text:
-        violations.append(Violation("text", "Update text is required."))
-    elif len(text) > MAX_UPDATE_LENGTH:
-        violations.append(Violation("text", f"Update text must be at most {MAX_UPDATE_LENGTH} characters."))
-    if entry_date > today:
-        violations.append(Violation("entry_date", "Update date cannot be in the future."))
-    if entry_date < review.date_added:
-        violations.append(Violation("entry_date", "Update date cannot be before the date the review was added."))
-    violations += [Violation(f.field, f.message) for f in check_fields({"text": text}, labels={"text": "Update"})]
-    if violations:
-        raise ReviewRejected(violations)
+    text, entry_date = checked_entry(review, text=text, entry_date=entry_date, today=london_today(now))
     update = ReviewUpdate(review=review, entry_date=entry_date, text=text, author_id=actor.user_id,
                           author_label=actor.label, created_at=now)
     session.add(update)
@@ -62,8 +74,7 @@ def add_update(
     review.updated_at = now
     session.flush()
     record(session, action="review.update", actor=actor, now=now, entity="review_update", entity_id=update.id,
-           review_id=review.id, review_version=review.version,
-           changes={"latest_update_on": [None, entry_date.isoformat()]}, detail=f"timeline entry dated {entry_date}")
+           review_id=review.id, review_version=review.version, **update_audit(entry_date))
     return update
 
 
