@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from kombu import Queue
+
 from config.clocks import CLOCKS
 from config.reports import REPORTS
 from config.schedule import BEAT_SCHEDULE, NOTIFICATIONS
@@ -176,6 +178,12 @@ class Settings:
         "redis_socket_connect_timeout": 3,
         "broker_transport_options": {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 3},
         "task_ignore_result": True,
+        # The outbox relay has a queue of its own, so a long scan or digest never holds up the sending of mail:
+        # every worker consumes both queues (they are declared here), and the Procfile's `relay` process consumes
+        # only `outbox` (docs/OPERATIONS.md).
+        "task_queues": (Queue("celery"), Queue("outbox")),
+        "task_default_queue": "celery",
+        "task_routes": {"workflows.outbox.relay_outbox": {"queue": "outbox"}},
     }
 
     @classmethod

@@ -74,6 +74,7 @@ def main() -> int:
             Proc("web", ["bash", "-c", "exec " + commands["web"]], env=env, cwd=REPO),
             Proc("worker1", ["bash", "-c", "exec " + commands["worker"]], env={**env, "WORKER_NAME": "1"}, cwd=REPO),
             Proc("worker2", ["bash", "-c", "exec " + commands["worker"]], env={**env, "WORKER_NAME": "2"}, cwd=REPO),
+            Proc("relay", ["bash", "-c", "exec " + commands["relay"]], env=env, cwd=REPO),
             Proc("beat", ["bash", "-c", "exec " + commands["beat"]], env=env, cwd=REPO),
         ]
         print(f"Production shape on https://127.0.0.1:{port}/ (self-signed certificate in {instance / 'tls'}; "
