@@ -96,7 +96,8 @@ def send_chasers(session: Session, *, now: datetime, settings: NotificationSetti
     items: dict[int, list[tuple[Notice, Stage, ReviewLine]]] = defaultdict(list)
     people: dict[int, Recipient] = {}
     reachable = Review.organisation_code.in_(directory.notifiable_locations())  # the rest would queue nothing
-    for review in session.scalars(chased_reviews_query(today=today, settings=settings).where(reachable)):
+    query = chased_reviews_query(today=today, settings=settings).where(reachable).execution_options(yield_per=500)
+    for review in session.scalars(query):  # streamed: memory stays flat however many reviews are chased
         dps = directory.designated_professionals(review.organisation_code)
         for clock in review_clocks(review, today=today, config=settings.clocks):
             stage = stage_of(clock, lead_working_days=lead)

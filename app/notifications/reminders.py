@@ -75,6 +75,15 @@ def reminder_rounds(session: Session, review_ids: list[int]) -> dict[int, list[t
     return rounds
 
 
+def _streamed_with_rounds(session: Session, query):
+    """(review, rounds of every review in its batch), streamed BATCH reviews at a time (memory stays flat however
+    many reviews are stale)."""
+    for batch in session.scalars(query).partitions():
+        rounds = reminder_rounds(session, [r.id for r in batch])
+        for review in batch:
+            yield review, rounds
+
+
 def _round_due(rounds: list[date], today: date, interval: int) -> bool:
     return not rounds or rounds[-1] + timedelta(days=interval) <= today
 
@@ -89,9 +98,8 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
     to_lead: dict[int, list[tuple[Notice, ReviewLine]]] = defaultdict(list)
     people: dict[int, Recipient] = {}
     reachable = Review.organisation_code.in_(directory.notifiable_locations())
-    reviews = list(session.scalars(stale_reviews_query(today=today, settings=settings).where(reachable)))
-    all_rounds = reminder_rounds(session, [r.id for r in reviews])
-    for review in reviews:
+    query = stale_reviews_query(today=today, settings=settings).where(reachable).execution_options(yield_per=BATCH)
+    for review, all_rounds in _streamed_with_rounds(session, query):
         start = cycle_start(review, today)
         rounds = counted_rounds(review, all_rounds.get(review.id, []), today)
         if not _round_due(rounds, today, interval):

@@ -166,3 +166,13 @@ def test_a_review_with_no_designated_professional_goes_to_the_regional_lead_at_o
     jobs.deliver(NOW)
     body = text_of(smtp.wait_for(1)[0].message())
     assert "no designated professional is registered on the tracker" in body and "NO-DP-1" in body
+
+
+def test_stale_reminders_stream_in_batches_with_the_same_outcome(session, reviews, jobs, smtp, monkeypatch):
+    from app.notifications import reminders
+
+    monkeypatch.setattr(reminders, "BATCH", 1)  # every review its own batch (scans stream BATCH reviews at a time)
+    report = jobs.run("stale-reminders", NOW)
+    assert len(report.queued) == 2 and report.notices == 3
+    assert {to for _, to, _ in report.queued} == {DP_NCL, DP_NOTTS}
+    assert jobs.run("stale-reminders", NOW).queued == []
