@@ -46,8 +46,8 @@ class Writer:
                  "(the machine is shared with other engineers' work).",
                  f"- Each figure: median / 95th percentile in ms, server-side through the app (Flask test client: "
                  f"routing, session, every SQL query, templates), after {e['warmup']} warm-up runs, over up to "
-                 f"{e['repeats']} runs (fewer once a figure's runs took {e['budget']} s; at least 3). Jobs, digests and "
-                 "extracts: up to 5 runs, 1 warm-up.", "")
+                 f"{e['repeats']} runs (fewer once a figure's runs took {e['budget']} s; at least 3). "
+                 "Jobs, digests and extracts: up to 5 runs, 1 warm-up.", "")
 
     def generation(self) -> None:
         """How the data sets were made and how fast."""
@@ -100,7 +100,7 @@ class Writer:
                     flag = " **over**" if ratio and ratio > REPORT_RATIO else ""
                     cells.append(f"{app.median_ms:.1f} / {raw.median_ms:.1f} = {ratio:.2f}{flag}")
                     if size == max(present) and ratio and ratio > REPORT_RATIO:
-                        self.missed.append((f"{backend} {size:,}: report table {name} is {ratio:.2f}× its raw SQL",
+                        self.missed.append((f"{backend} {size:,}: report table {name} is {ratio:.2f}x its raw SQL",
                                             "report ratio " + name.split(": ")[-1]))
                 self.add(f"| {name} | " + " | ".join(cells) + " |")
             self.add("")
@@ -149,8 +149,9 @@ class Writer:
                  f"{i['rows_per_second']:,.0f} rows/s.{asked}", "")
         if share is not None:
             flag = "" if share >= IMPORT_SHARE else " **under**"
-            self.add(f"Raw bulk insert on SQLite (the generator's INSERT ... SELECT, indexes dropped): {raw_speed:,.0f} "
-                     f"rows/s. Import ÷ raw bulk insert = {share:.4f} ({share * 100:.2f}%; target ≥ 30%){flag}.", "")
+            self.add(f"Raw bulk insert on SQLite (the generator's INSERT ... SELECT, indexes dropped): "
+                     f"{raw_speed:,.0f} rows/s. Import ÷ raw bulk insert = {share:.4f} "
+                     f"({share * 100:.2f}%; target ≥ 30%){flag}.", "")
             if share < IMPORT_SHARE:
                 self.missed.append((f"import at {share * 100:.2f}% of raw bulk insert speed", "import share"))
 
