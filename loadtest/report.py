@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,3 +94,25 @@ def update_doc(path: Path, label: str, body: str, *, title: str = "# Load test")
     """Write the run's section into the document (created with a title when missing)."""
     doc = path.read_text() if path.exists() else f"{title}\n"
     path.write_text(replace_section(doc, label, body))
+
+
+def server_times(log_text: str, *, since: str = "", until: str = "") -> dict[str, tuple[int, float, float]]:
+    """Endpoint -> (requests, p50 ms, p95 ms) from the app's JSON request log lines (ISO times in [since, until])."""
+    durations: dict[str, list[float]] = {}
+    for line in log_text.splitlines():
+        start = line.find('{"time"')
+        if start < 0 or '"logger": "tracker.request"' not in line:
+            continue
+        try:
+            entry = json.loads(line[start:])
+        except ValueError:
+            continue
+        if (since and entry["time"] < since) or (until and entry["time"] > until):
+            continue
+        durations.setdefault(entry.get("endpoint") or "?", []).append(float(entry["duration_ms"]))
+    result = {}
+    for endpoint, values in durations.items():
+        values.sort()
+        result[endpoint] = (len(values), values[len(values) // 2], values[min(len(values) - 1,
+                                                                               math.ceil(0.95 * len(values)) - 1)])
+    return result

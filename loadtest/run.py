@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from loadtest.report import parse_failures, parse_stats, process_kind, stats_table, task_events, update_doc
+from loadtest.report import (
+    parse_failures,
+    parse_stats,
+    process_kind,
+    server_times,
+    stats_table,
+    task_events,
+    update_doc,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "LOADTEST.md"
@@ -347,7 +355,13 @@ def render(params: Params, figures: dict, *, rows, failures, signins, obs: Obser
     ]
     if failures:
         lines += ["Failures:", ""] + [f"- {m} {n}: {e} (x{c})" for m, n, e, c in failures] + [""]
-    lines += ["Background jobs sent to the Celery workers during the measured period:", "",
+    since, until = (datetime.fromtimestamp(t, UTC).isoformat() for t in (measured_from, measured_to))
+    times = server_times(log_text, since=since, until=until)
+    lines += ["Server-side time per endpoint in the measured period (the app's JSON request log, `duration_ms`: "
+              "routing, queries, templates; the rest of the client's time is waiting for a free gunicorn worker):",
+              "", "| Endpoint | Requests | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {n} | {p50:.0f} | {p95:.0f} |" for name, (n, p50, p95) in sorted(times.items())]
+    lines += ["", "Background jobs sent to the Celery workers during the measured period:", "",
               "| Job | Outcome | Task runtime s | Finished after sending s | Finished while locust ran |",
               "|---|---|---:|---:|---|"]
     for j in obs.jobs:

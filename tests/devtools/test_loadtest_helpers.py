@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from loadtest.forms import csrf_token, form_with_field, parse_forms
-from loadtest.report import parse_failures, parse_stats, process_kind, replace_section, stats_table, task_events
+from loadtest.report import (
+    parse_failures,
+    parse_stats,
+    process_kind,
+    replace_section,
+    server_times,
+    stats_table,
+    task_events,
+)
 from loadtest.run import Params
 from loadtest.setup import plan_accounts, spread
 
@@ -83,3 +91,13 @@ def test_task_lines_process_kinds_and_doc_sections():
     assert doc.endswith("<!-- loadtest:smoke -->\nfirst\n<!-- /loadtest:smoke -->\n")
     again = replace_section(replace_section(doc, "full", "big"), "smoke", "second")
     assert "first" not in again and again.index("second") < again.index("big") and again.startswith("# Load test")
+
+
+def test_server_times_from_the_json_request_log():
+    line = ('web     | {{"time": "2026-11-26T00:5{m}:00.000+00:00", "level": "INFO", "logger": "tracker.request", '
+            '"message": "request", "endpoint": "{e}", "status": 200, "duration_ms": {d}}}')
+    log = "\n".join([line.format(m=5, e="review.details_view", d=d) for d in (100, 300, 200)] +
+                    [line.format(m=9, e="review.details_view", d=9999), "web     | [INFO] Booting worker",
+                     line.format(m=6, e="admin.index", d=50)])
+    times = server_times(log, since="2026-11-26T00:55", until="2026-11-26T00:58")
+    assert times == {"review.details_view": (3, 200.0, 300.0), "admin.index": (1, 50.0, 50.0)}
