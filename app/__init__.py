@@ -77,6 +77,7 @@ def register_models() -> None:
     import app.notifications.models
     import app.orgs.models
     import app.people.models
+    import app.reports.models
     import app.reviews.models  # noqa: F401
 
 

@@ -11,3 +11,8 @@ LONDON = ZoneInfo("Europe/London")
 def london_today(now: datetime) -> date:
     """The date in England at an aware instant."""
     return now.astimezone(LONDON).date()
+
+
+def london_time(now: datetime) -> datetime:
+    """An aware instant as the time in England."""
+    return now.astimezone(LONDON)

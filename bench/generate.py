@@ -97,7 +97,8 @@ SELECT g, t, added, {SPAN} - added AS age, loc, u, decided, p, media,
        CASE WHEN {rapid} AND decided = 1 THEN u % 5 END AS outcome,
        CASE WHEN NOT ({rapid}) AND {SPAN} - added > 240 AND p < 80
             THEN added + 150 + (u / 3) % ({d.least(f'{SPAN} - added - 30', '600')} - 149) END AS signed
-FROM (SELECT g, {_type_case()} AS t, {_h(2)} % {SPAN} AS added, g % {n_locations} AS loc, {_h(3)} % 61 AS inc, {_h(4)} AS u,
+FROM (SELECT g, {_type_case()} AS t, {_h(2)} % {SPAN} AS added, g % {n_locations} AS loc, {_h(3)} % 61 AS inc,
+             {_h(4)} AS u,
              CASE WHEN {SPAN} - {_h(2)} % {SPAN} > 25 AND {_h(5)} % 10 < 9 THEN 1 ELSE 0 END AS decided,
              {_h(6)} % 100 AS p, {_h(7)} % 10 = 0 AS media, {_h(8)} % 7 AS nu
       FROM {d.series(first, last)}) AS base
@@ -193,10 +194,10 @@ def _secondary_indexes(conn, dialect: str) -> list[tuple[str, str]]:
     names = ", ".join(f"'{t}'" for t in TABLES)
     if dialect == "sqlite":
         return conn.exec_driver_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                                    f"AND tbl_name IN ({names})").all()  # noqa: S608 - fixed names
+                                    f"AND tbl_name IN ({names})").all()
     return conn.exec_driver_sql(
         "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename IN "
-        f"({names}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)").all()  # noqa: S608
+        f"({names}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)").all()
 
 
 def _execute(conn, sql: str):
@@ -209,9 +210,9 @@ def load(engine: Engine, n: int) -> dict[str, float]:
     started = time.perf_counter()
     d = Dialect(engine.dialect.name)
     with engine.begin() as conn:
-        first = {t: conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {t}").scalar()  # noqa: S608
+        first = {t: conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {t}").scalar()
                  for t in ("review", "review_update", "audit_event")}
-        assert first["review"] == 0, "the generator fills an empty review table"  # noqa: S101 - ids are g
+        assert first["review"] == 0, "the generator fills an empty review table"
         if d.name == "sqlite":
             for pragma in ("foreign_keys=OFF", "synchronous=OFF", "journal_mode=MEMORY", "cache_size=-1000000"):
                 conn.exec_driver_sql(f"PRAGMA {pragma}")
@@ -236,7 +237,7 @@ def load(engine: Engine, n: int) -> dict[str, float]:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         if d.name == "postgresql":
             for table in ("review", "review_update", "audit_event"):
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT coalesce(max(id), 1) FROM {table}))")
             conn.exec_driver_sql("SET session_replication_role = origin")
     indexed = time.perf_counter()

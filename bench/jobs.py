@@ -63,3 +63,31 @@ def digest_scenarios(app) -> dict[str, Callable[[], int]]:
     labels = {"dp_sub_icb": "sub-ICB designated professional", "dp_icb": "ICB designated professional",
               "lead": "regional lead", "national": "national admin"}
     return {f"digest build: {kind} for {labels[who]}": build(who, kind) for who, kind in DIGESTS.items()}
+
+
+def figure_scenarios(app) -> dict[str, Callable[[], int]]:
+    """Computing dashboard figures (what a kept snapshot saves a page), and the refresh-dashboards job."""
+    from app.extensions import db
+    from app.orgs.scope import scope_for_code
+    from app.reports.snapshots import compute_dashboard, refresh_dashboards, settings_from
+
+    settings = settings_from(app.config)
+
+    def compute(code: str) -> Callable[[], int]:
+        def run() -> int:
+            with app.app_context():
+                board, _ = compute_dashboard(db.session, scope_for_code(db.session, code), TODAY, settings)
+                return board.total_open
+        return run
+
+    def refresh() -> int:
+        with app.app_context():
+            try:
+                return len(refresh_dashboards(db.session, now=NOW, settings=settings))
+            finally:
+                db.session.rollback()
+
+    return {"dashboard figures computed: national": compute("ENG"),
+            "dashboard figures computed: region Y60": compute("Y60"),
+            "dashboard figures computed: sub-ICB 02Q": compute("02Q"),
+            "job: refresh-dashboards (every benchmark account's scope)": refresh}

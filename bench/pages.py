@@ -68,7 +68,7 @@ def page_scenarios(app, *, sample_review_id: int, sample_identifier: str, edit_r
             _get(national, "/admin/review/?flt1_overdue_is_overdue=any"),
         "reviews list, filtered: open DHRs (sub-ICB designated professional)":
             _get(dp_sub, "/admin/review/?flt1_status_equals=open&flt2_type_of_review_equals=DHR"),
-        f"reviews list, deep page {deep_page} (national admin)": _get(national, f"/admin/review/?page={deep_page}"),
+        "reviews list, last page of the count (national admin)": _get(national, f"/admin/review/?page={deep_page}"),
         "reviews list, identifier search (national admin)":
             _get(national, f"/admin/review/?search={sample_identifier}"),
         "review details": _get(national, f"/admin/review/details/?id={sample_review_id}"),

@@ -46,8 +46,8 @@ class Writer:
                  "(the machine is shared with other engineers' work).",
                  f"- Each figure: median / 95th percentile in ms, server-side through the app (Flask test client: "
                  f"routing, session, every SQL query, templates), after {e['warmup']} warm-up runs, over up to "
-                 f"{e['repeats']} runs (fewer once a figure's runs took {e['budget']} s; at least 3). "
-                 "Jobs, digests and extracts: up to 5 runs, 1 warm-up.", "")
+                 f"{e['repeats']} runs (fewer once a figure's runs took {e['budget']} s; at least 3). Jobs, digests "
+                 "and extracts: up to 5 runs, 1 warm-up.", "")
 
     def generation(self) -> None:
         """How the data sets were made and how fast."""
@@ -100,7 +100,7 @@ class Writer:
                     flag = " **over**" if ratio and ratio > REPORT_RATIO else ""
                     cells.append(f"{app.median_ms:.1f} / {raw.median_ms:.1f} = {ratio:.2f}{flag}")
                     if size == max(present) and ratio and ratio > REPORT_RATIO:
-                        self.missed.append((f"{backend} {size:,}: report table {name} is {ratio:.2f}x its raw SQL",
+                        self.missed.append((f"{backend} {size:,}: report table {name} is {ratio:.2f}× its raw SQL",
                                             "report ratio " + name.split(": ")[-1]))
                 self.add(f"| {name} | " + " | ".join(cells) + " |")
             self.add("")
@@ -149,11 +149,22 @@ class Writer:
                  f"{i['rows_per_second']:,.0f} rows/s.{asked}", "")
         if share is not None:
             flag = "" if share >= IMPORT_SHARE else " **under**"
-            self.add(f"Raw bulk insert on SQLite (the generator's INSERT ... SELECT, indexes dropped): "
-                     f"{raw_speed:,.0f} rows/s. Import ÷ raw bulk insert = {share:.4f} "
-                     f"({share * 100:.2f}%; target ≥ 30%){flag}.", "")
+            self.add("Raw bulk insert on SQLite (the generator's INSERT ... SELECT, indexes dropped): "
+                     f"{raw_speed:,.0f} rows/s. Import ÷ raw bulk insert = {share:.4f} ({share * 100:.2f}%; "
+                     f"target ≥ 30%){flag}.", "")
             if share < IMPORT_SHARE:
                 self.missed.append((f"import at {share * 100:.2f}% of raw bulk insert speed", "import share"))
+
+    def load_test(self, source: Path) -> None:
+        """The load test's figures (written by `make load-test` into docs/LOADTEST.md), carried over verbatim."""
+        self.add("## Load test", "")
+        if not source.exists():
+            self.add("Not run yet: `make load-test` writes docs/LOADTEST.md, and the next `make bench` copies it here.",
+                     "")
+            return
+        lines = source.read_text().splitlines()
+        body = lines[1:] if lines and lines[0].startswith("# ") else lines
+        self.add("From [`docs/LOADTEST.md`](LOADTEST.md) (`make load-test`):", "", *(_demote(x) for x in body), "")
 
     def targets(self) -> None:
         """Every target missed, with why and what would fix it."""
@@ -163,6 +174,10 @@ class Writer:
         for what, key in self.missed:
             self.add(f"- **{what}.** {explain(key)}")
         self.add("")
+
+
+def _demote(line: str) -> str:
+    return "#" + line if line.startswith("#") else line
 
 
 def write_report(path: Path, runs: dict, environment: dict, imported: dict | None) -> None:
@@ -181,4 +196,5 @@ def write_report(path: Path, runs: dict, environment: dict, imported: dict | Non
     w.list_ratios()
     w.io()
     w.targets()
+    w.load_test(path.parent / "LOADTEST.md")
     path.write_text("\n".join(w.lines) + "\n")

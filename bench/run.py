@@ -32,7 +32,7 @@ def _show(backend: str, size: int, m) -> None:
 def run_size(bench_db, *, repeats: int, warmup: int, budget: float) -> dict:
     """Every measurement at one database size: pages, report tables and their raw SQL, extract, jobs, exports."""
     from bench.io_speed import export_figures
-    from bench.jobs import digest_scenarios, job_scenarios
+    from bench.jobs import digest_scenarios, figure_scenarios, job_scenarios
     from bench.pages import page_scenarios, report_page_scenarios
     from bench.report_cases import report_cases
 
@@ -42,7 +42,8 @@ def run_size(bench_db, *, repeats: int, warmup: int, budget: float) -> dict:
     with app.app_context():
         engine = db.engine
     sample_id, identifier = sample(app)
-    deep_page = max(1, min(bench_db.size // 50 // 2, 2000))
+    with app.app_context():
+        last_page = min(bench_db.size, app.config["LIST_COUNT_CAP"]) // 50 - 1  # Flask-Admin pages count from 0
     out: dict = {"pages": {}, "tables": {}, "raw": {}, "extract": {}, "jobs": {}, "export": {}}
 
     def record(group: str, name: str, run, **kw) -> None:
@@ -52,18 +53,20 @@ def run_size(bench_db, *, repeats: int, warmup: int, budget: float) -> dict:
         _show(bench_db.backend, bench_db.size, m)
 
     scenarios = page_scenarios(app, sample_review_id=sample_id, sample_identifier=identifier,
-                               edit_review_id=edit_target(app), deep_page=deep_page)
-    for name, run in {**scenarios, **report_page_scenarios(app)}.items():
+                               edit_review_id=edit_target(app), deep_page=max(1, last_page))
+    for name, run in scenarios.items():
         record("pages", name, run)
+    for name, run in report_page_scenarios(app).items():
+        record("pages", name, run, warmup=1, minimum=2)
     for case in report_cases(app):
         for key, run in case.tables.items():
-            record("tables", f"{case.label}: {key}", run)
-            record("raw", f"{case.label}: {key}", case.raw[key])
+            record("tables", f"{case.label}: {key}", run, warmup=1, minimum=2)
+            record("raw", f"{case.label}: {key}", case.raw[key], warmup=1, minimum=2)
         record("extract", f"S-CRT extract, {case.label}", case.extract, repeats=3, warmup=0, budget=2.0, minimum=1)
         for close in case.closers:
             close()
-    for name, run in {**job_scenarios(app), **digest_scenarios(app)}.items():
-        record("jobs", name, run, repeats=5, warmup=1, budget=3.0, minimum=1)
+    for name, run in {**job_scenarios(app), **digest_scenarios(app), **figure_scenarios(app)}.items():
+        record("jobs", name, run, repeats=5, warmup=1, budget=3.0, minimum=2)
     for export_type in ("csv", "xlsx"):
         out["export"][export_type] = export_figures(app, export_type)
         e = out["export"][export_type]

@@ -17,6 +17,9 @@ BEAT_SCHEDULE: dict = {
     "weekly-digest": {"task": "workflows.digests.send_weekly_digests", "schedule": crontab(minute=30, hour=7)},
     "monthly-digest": {"task": "workflows.digests.send_monthly_digests", "schedule": crontab(minute=40, hour=7)},
     "quarterly-digest": {"task": "workflows.digests.send_quarterly_digests", "schedule": crontab(minute=50, hour=7)},
+    # Dashboards are recalculated ahead of users (app/reports/snapshots.py), within DASHBOARD_MAX_AGE_SECONDS.
+    "refresh-dashboards": {"task": "workflows.figures.refresh_dashboards",
+                           "schedule": crontab(minute="*/4", hour="0,3-23")},
 }
 
 NOTIFICATIONS: dict = {

@@ -156,6 +156,8 @@ class Settings:
     SCRT_EXTRACT = SCRT_EXTRACT
     LIST_PAGE_SIZE = 50
     EXPORT_MAX_ROWS = 50_000
+    DASHBOARD_MAX_AGE_SECONDS = 300  # dashboard figures are kept this long (app/reports/snapshots.py); 0 = never
+    LIST_COUNT_CAP = 10_000  # lists count matches up to this many, then say "10,000+" (app/admin/capped_count.py)
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 200_000
     IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX workbook that unpacks to more is refused (zip bombs)
@@ -199,6 +201,10 @@ class Settings:
         values["MAIL_CATCHER_DIR"] = environ.get("MAIL_CATCHER_DIR", "")
         if environ.get("EXPORT_MAX_ROWS"):
             values["EXPORT_MAX_ROWS"] = int(environ["EXPORT_MAX_ROWS"])
+        if environ.get("DASHBOARD_MAX_AGE_SECONDS"):
+            values["DASHBOARD_MAX_AGE_SECONDS"] = int(environ["DASHBOARD_MAX_AGE_SECONDS"])
+        if environ.get("LIST_COUNT_CAP"):
+            values["LIST_COUNT_CAP"] = int(environ["LIST_COUNT_CAP"])
         values["LOG_FORMAT"] = environ.get("LOG_FORMAT", cls.LOG_FORMAT)
         if values["LOG_FORMAT"] not in ("json", "text"):
             raise ValueError(f"LOG_FORMAT must be json or text, not {values['LOG_FORMAT']!r}")
@@ -240,6 +246,8 @@ class Test(Settings):
     SECURITY_PASSWORD_HASH = "pbkdf2_sha512"  # nosec B105
     SECURITY_ZXCVBN_MINIMUM_SCORE = 3
     RATELIMIT_STORAGE_URI = "memory://"  # per app; the limiter's own tests use a real Redis (REDIS_URL)
+    DASHBOARD_MAX_AGE_SECONDS = 0  # tests see figures computed at the request (tests/reports/test_snapshots.py
+    # checks the kept ones)
 
     @classmethod
     def default_secret(cls, instance_path: Path, name: str) -> str:

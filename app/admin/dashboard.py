@@ -10,19 +10,12 @@ from app.extensions import db
 from app.people.roles import Permission
 from app.reports.charts import FORMATS as CHART_FORMATS
 from app.reports.charts import render
-from app.reports.dashboard import (
-    Dashboard,
-    build_dashboard,
-    dashboard_trend,
-    open_counts,
-    themes_table,
-    top_themes,
-    types_table,
-)
+from app.reports.dashboard import Dashboard
 from app.reports.report_charts import DASHBOARD_CHARTS, dashboard_chart
+from app.reports.snapshots import DashboardFigures, dashboard_figures, settings_from
 from app.reports.tables import ReportTable
 from app.reviews.clocks import CLOCK_LABELS
-from app.timezone import london_today
+from app.timezone import london_time
 from app.types import utcnow
 
 
@@ -59,17 +52,11 @@ def dashboard_links(board: Dashboard) -> dict[str, str]:
 class DashboardView(TrackerIndexView):
     """Open reviews, recent flow, overdue clocks, rapid reviews awaiting a decision, themes, media interest."""
 
-    def _trend(self, today) -> ReportTable:
-        return dashboard_trend(db.session, scope=self.actor.scope, today=today,
-                               months=current_app.config["REPORTS"].get("trend_months", 12))
-
-    def _board(self, today) -> Dashboard:
-        return build_dashboard(db.session, scope=self.actor.scope, today=today, clocks=current_app.config["CLOCKS"],
-                               top_themes_shown=self._themes_shown())
-
-    @staticmethod
-    def _themes_shown() -> int:
-        return current_app.config["REPORTS"].get("dashboard_top_themes", 10)
+    def _figures(self) -> DashboardFigures:
+        settings = settings_from(current_app.config)
+        figures = dashboard_figures(db.session, self.actor.scope, now=utcnow(), settings=settings)
+        db.session.commit()  # the snapshot, when one was stored
+        return figures
 
     def _charts(self, board: Dashboard, trend: ReportTable) -> dict:
         tables = {"trend": trend, "types": board.types_table(), "themes": board.themes_table()}
@@ -80,29 +67,21 @@ class DashboardView(TrackerIndexView):
     def index(self):
         """The dashboard for the signed-in user's scope."""
         actor = self.actor
-        today = london_today(utcnow())
-        board = self._board(today)
-        charts = self._charts(board, self._trend(today))
+        figures = self._figures()
+        board = figures.board
         return self.render("admin/dashboard.html", actor=actor, board=board, links=dashboard_links(board),
-                           clock_labels=CLOCK_LABELS, charts=charts,
+                           clock_labels=CLOCK_LABELS, charts=self._charts(board, figures.trend),
+                           computed_at=london_time(figures.computed_at),
+                           max_age_minutes=settings_from(current_app.config).max_age_seconds // 60,
                            rapid_days=current_app.config["CLOCKS"]["rapid_review_due"]["working_days"],
                            can_report=actor.can(Permission.REPORTS))
 
     @expose("/chart/<chart>.<file_format>")
     def chart(self, chart: str, file_format: str):
-        """A dashboard chart (trend, types, themes) as SVG or PNG."""
-        name = chart
-        if name not in DASHBOARD_CHARTS or file_format not in CHART_FORMATS:
+        """A dashboard chart (trend, types, themes) as SVG or PNG, from the same figures as the page."""
+        if chart not in DASHBOARD_CHARTS or file_format not in CHART_FORMATS:
             abort(404)
-        today = london_today(utcnow())
-        if name == "trend":
-            spec = dashboard_chart("trend", self._trend(today), scope_label=self.actor.scope.label, today=today)
-        else:
-            scope = self.actor.scope
-            if name == "types":
-                table = types_table(open_counts(db.session, scope)[0])
-            else:
-                table = themes_table(top_themes(db.session, scope, self._themes_shown()))
-            spec = dashboard_chart(name, table, scope_label=scope.label, today=today)
+        figures = self._figures()
+        spec = self._charts(figures.board, figures.trend)[chart]
         return Response(render(spec, file_format), mimetype=CHART_FORMATS[file_format],
                         headers={"Cache-Control": "no-store"})

@@ -51,10 +51,9 @@ def location_options():
     scope = _scope()
     if scope is None:
         return []
-    rows = db.session.scalars(
-        select(SubIcbLocation).where(SubIcbLocation.code.in_(sorted(scope.location_codes))).order_by(SubIcbLocation.name)
-    )
-    return [(loc.code, f"{loc.name} ({loc.code})") for loc in rows]
+    rows = db.session.execute(select(SubIcbLocation.code, SubIcbLocation.name)
+                              .where(SubIcbLocation.code.in_(sorted(scope.location_codes))).order_by(SubIcbLocation.name))
+    return [(code, f"{name} ({code})") for code, name in rows]
 
 
 def theme_options():

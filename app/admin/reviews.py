@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from markupsafe import Markup
-from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from app.admin import review_actions
 from app.admin.base import ScopedModelView
+from app.admin.capped_count import CappedCount
 from app.admin.review_filters import review_filters
 from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
 from app.extensions import db
@@ -21,6 +21,7 @@ from app.people.roles import Permission
 from app.reviews.access import in_scope
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import FIELD_LABELS
+from app.reviews.identifier_search import identifier_clause
 from app.reviews.models import Review
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
 from app.reviews.types import ReviewStatus, ReviewType
@@ -65,8 +66,9 @@ def _status(view, context, model: Review, name) -> str:
 
 
 def _identifier(view, context, model: Review, name) -> Markup:
-    url = url_for(".details_view", id=model.id)
-    return Markup('<a href="{}">{}</a>').format(url, model.identifier)
+    if "review_details_url" not in g:  # url_for once per request, not once per row
+        g.review_details_url = url_for(".details_view")
+    return Markup('<a href="{}?id={}">{}</a>').format(g.review_details_url, model.id, model.identifier)
 
 
 def _organisation(view, context, model: Review, name) -> str:
@@ -150,14 +152,15 @@ class ReviewView(ScopedModelView):
     def get_query(self):
         return super().get_query().options(selectinload(Review.latest_update))
 
+    def get_count_query(self):
+        """Matches counted up to LIST_COUNT_CAP (app/admin/capped_count.py)."""
+        return CappedCount(db.session.query(Review.id).filter(self._clause()), current_app.config["LIST_COUNT_CAP"])
+
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (index-friendly)."""
+        """Identifier search: exact StEIS/LFPSE/number, local identifier by prefix (each an index range)."""
+        dialect = db.session.get_bind().dialect.name
         for term in search.split():
-            like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clause = or_(Review.steis_number == term, Review.lfpse_reference == term,
-                         Review.local_identifier.ilike(like, escape="\\"))
-            if term.lstrip("#").isdigit():
-                clause = or_(clause, Review.id == int(term.lstrip("#")))
+            clause = identifier_clause(term, dialect=dialect)
             query = query.filter(clause)
             if count_query is not None:
                 count_query = count_query.filter(clause)

@@ -95,7 +95,8 @@ def send_chasers(session: Session, *, now: datetime, settings: NotificationSetti
     directory = Directory(session)
     items: dict[int, list[tuple[Notice, Stage, ReviewLine]]] = defaultdict(list)
     people: dict[int, Recipient] = {}
-    for review in session.scalars(chased_reviews_query(today=today, settings=settings)):
+    reachable = Review.organisation_code.in_(directory.notifiable_locations())  # the rest would queue nothing
+    for review in session.scalars(chased_reviews_query(today=today, settings=settings).where(reachable)):
         dps = directory.designated_professionals(review.organisation_code)
         for clock in review_clocks(review, today=today, config=settings.clocks):
             stage = stage_of(clock, lead_working_days=lead)

@@ -74,20 +74,15 @@ def claim_notices(session: Session, notices: Iterable[Notice], *, today: date, n
     known: set[str] = set()
     for i in range(0, len(keys), 500):  # skip known keys with one read per 500 (the insert below still decides)
         known.update(session.scalars(select(NotificationNotice.key).where(NotificationNotice.key.in_(keys[i:i + 500]))))
-    claimed: list[Notice] = []
-    for notice in notices:
-        if notice.key in known:
-            continue
-        statement = (
-            _insert(session, NotificationNotice)
-            .values(key=notice.key, kind=notice.kind, review_id=notice.review_id, user_id=notice.user_id,
-                    due=notice.due, noticed_on=today, created_at=now)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(NotificationNotice.id)
-        )
-        if session.execute(statement).scalar_one_or_none() is not None:
-            claimed.append(notice)
-    return claimed
+    fresh = [n for n in notices if n.key not in known]
+    written: set[str] = set()
+    for i in range(0, len(fresh), 500):  # one multi-row INSERT per 500; RETURNING names the rows this one wrote
+        statement = (_insert(session, NotificationNotice).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(NotificationNotice.key))
+        rows = [{"key": n.key, "kind": n.kind, "review_id": n.review_id, "user_id": n.user_id, "due": n.due,
+                 "noticed_on": today, "created_at": now} for n in fresh[i:i + 500]]
+        written.update(session.scalars(statement, rows))
+    return [n for n in fresh if n.key in written]
 
 
 def link_notices(session: Session, notices: Iterable[Notice], outbox_id: int) -> None:

@@ -75,6 +75,13 @@ class Directory:
         """The regional leads of the region the organisation lies in today."""
         return [r for r in self.covering(REGIONAL_LEAD, location_code) if not r.scope.is_national]
 
+    def notifiable_locations(self) -> list[str]:
+        """Sub-ICB locations whose reviews reach somebody: covered by a designated professional or a regional lead
+        (a scan reads only these reviews; the others would queue nothing)."""
+        leads = [r for r in self.users(REGIONAL_LEAD) if not r.scope.is_national]
+        people = [*self.users(DESIGNATED_PROFESSIONAL), *leads]
+        return sorted({code for person in people for code in person.scope.location_codes})
+
     def by_email(self, email: str) -> Recipient | None:
         """A recipient of any role by email (for previews)."""
         for role in (DESIGNATED_PROFESSIONAL, REGIONAL_LEAD, NATIONAL_ADMIN):

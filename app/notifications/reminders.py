@@ -88,15 +88,16 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
     to_dp: dict[int, list[tuple[Notice, ReviewLine]]] = defaultdict(list)
     to_lead: dict[int, list[tuple[Notice, ReviewLine]]] = defaultdict(list)
     people: dict[int, Recipient] = {}
-    reviews = list(session.scalars(stale_reviews_query(today=today, settings=settings)))
+    reachable = Review.organisation_code.in_(directory.notifiable_locations())
+    reviews = list(session.scalars(stale_reviews_query(today=today, settings=settings).where(reachable)))
     all_rounds = reminder_rounds(session, [r.id for r in reviews])
     for review in reviews:
         start = cycle_start(review, today)
         rounds = counted_rounds(review, all_rounds.get(review.id, []), today)
         if not _round_due(rounds, today, interval):
             continue
-        clock = next((c for c in review_clocks(review, today=today, config=settings.clocks) if c.kind == "stale"), None)
         dps = directory.designated_professionals(review.organisation_code)
+        clock = next((c for c in review_clocks(review, today=today, config=settings.clocks) if c.kind == "stale"), None)
         escalate = len(rounds) >= escalate_after or not dps
         if escalate:
             if dps:

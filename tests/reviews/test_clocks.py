@@ -157,3 +157,12 @@ def test_sql_clock_filters_agree_with_the_clock_rules(session, rows, today, with
 @pytest.mark.parametrize("kind", CLOCK_KINDS)
 def test_every_clock_kind_has_a_label_and_config(kind):
     assert kind in CLOCKS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2032, 12, 31)),
+       st.dates(min_value=date(2015, 1, 1), max_value=date(2032, 12, 31)))
+def test_working_days_between_agrees_with_walking_the_calendar_day_by_day(start, end):
+    lo, hi = sorted((start, end))
+    walked = sum(1 for n in range(1, (hi - lo).days + 1) if CAL.is_working_day(lo + timedelta(days=n)))
+    assert CAL.working_days_between(start, end) == (walked if end >= start else -walked)
