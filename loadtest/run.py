@@ -5,7 +5,7 @@ workers, one beat, TRACKER_ENV=production, HTTPS with a self-signed certificate 
 running loadtest/setup.py (the data set and the accounts). Then locust runs headless against loopback while the
 workflow jobs are sent to the Celery workers; afterwards everything started is stopped by pid and the figures are
 written into the run's section of docs/LOADTEST.md. Parameters: LOAD_USERS, LOAD_MINUTES, LOAD_REVIEWS,
-LOAD_SPAWN_RATE, LOAD_WAIT, LOAD_LABEL (see Params).
+LOAD_SPAWN_RATE, LOAD_WAIT, LOAD_JOB_WAIT, LOAD_LABEL (see Params).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ JOBS = {"stale-reminders": "workflows.reminders.send_stale_reminders", "chasers"
         "weekly-digest": "workflows.digests.send_weekly_digests",
         "monthly-digest": "workflows.digests.send_monthly_digests",
         "quarterly-digest": "workflows.digests.send_quarterly_digests"}
-JOB_WAIT_SECONDS = 900  # after locust stops, how long to wait for jobs still running
 STARTUP_TIMEOUT = 3600  # data generation included (1M reviews: several minutes on a busy machine)
 
 
@@ -59,6 +58,7 @@ class Params:
     spawn_rate: float = 2.0
     wait: str = "1-3"
     label: str = ""
+    job_wait: float = 900.0  # after locust stops, how long to wait for jobs still running (seconds)
 
     @classmethod
     def from_env(cls, environ: dict[str, str]) -> Params:
@@ -66,7 +66,7 @@ class Params:
         p = cls(users=int(environ.get("LOAD_USERS") or 50), minutes=float(environ.get("LOAD_MINUTES") or 3),
                 reviews=int(environ.get("LOAD_REVIEWS") or 1_000_000),
                 spawn_rate=float(environ.get("LOAD_SPAWN_RATE") or 2), wait=environ.get("LOAD_WAIT") or "1-3",
-                label=environ.get("LOAD_LABEL") or "")
+                label=environ.get("LOAD_LABEL") or "", job_wait=float(environ.get("LOAD_JOB_WAIT") or 900))
         if p.users < 1 or p.minutes <= 0 or p.reviews < 0 or p.spawn_rate <= 0:
             raise ValueError("LOAD_USERS >= 1, LOAD_MINUTES > 0, LOAD_REVIEWS >= 0, LOAD_SPAWN_RATE > 0")
         if not p.label:
@@ -289,7 +289,7 @@ def main() -> int:
         measured_to = time.time()  # just before locust stops (its own CPU time is gone once it exits)
         cpu1, machine1 = cpu_seconds_by_kind([*roots, locust.pid]), machine_cpu()
         locust.wait(timeout=180)
-        deadline = time.monotonic() + JOB_WAIT_SECONDS
+        deadline = time.monotonic() + params.job_wait
         while any(not j.outcome for j in obs.jobs) and time.monotonic() < deadline and prod.poll() is None:
             time.sleep(2)
         time.sleep(1.5)
