@@ -54,6 +54,15 @@ BENCH_ARGS ?=
 bench: dev-deps system-packages
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+## make load-test: the production shape (make run-prod-local) with LOAD_REVIEWS generated reviews, LOAD_USERS
+## signed-in locust users for LOAD_MINUTES after ramp-up, workflow jobs sent meanwhile; writes docs/LOADTEST.md.
+## Smoke run: make load-test LOAD_REVIEWS=10000 LOAD_USERS=10 LOAD_MINUTES=0.5
+LOAD_USERS ?= 50
+LOAD_MINUTES ?= 3
+LOAD_REVIEWS ?= 1000000
+load-test: dev-deps system-packages
+	LOAD_USERS=$(LOAD_USERS) LOAD_MINUTES=$(LOAD_MINUTES) LOAD_REVIEWS=$(LOAD_REVIEWS) $(BIN)/python -m loadtest.run
+
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
