@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.schema_compare import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -37,16 +39,6 @@ target_db = current_app.extensions['migrate'].db
 # can be acquired:
 # my_important_option = config.get_main_option("my_important_option")
 # ... etc.
-
-
-# Indexes created by hand in a migration that autogenerate cannot compare (expression indexes): skipped by
-# `flask db check` and tests/test_migrations_and_demo.py.
-HAND_MADE_INDEXES = {"ix_review_local_identifier_key"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the hand-made expression indexes out of autogenerate's comparison."""
-    return not (type_ == "index" and name in HAND_MADE_INDEXES)
 
 
 def get_metadata():
