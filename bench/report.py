@@ -177,8 +177,11 @@ class Writer:
         self.add("## Targets missed: why, and what would fix them", "")
         if not self.missed:
             self.add("None.", "")
-        for what, key in self.missed:
-            self.add(f"- **{what}.** {explain(key)}")
+        grouped: dict[str, list[str]] = {}
+        for what, key in self.missed:  # one explanation per cause, with every figure it explains
+            grouped.setdefault(explain(key), []).append(what)
+        for note, whats in grouped.items():
+            self.add("- " + "; ".join(f"**{w}**" for w in whats) + ".", "", f"  {note}", "")
         self.add("")
 
 
