@@ -20,7 +20,8 @@ INTRO = [
     "0005: 5.5 s → tens of ms at 1M); dashboard figures kept per scope for 5 minutes and refreshed ahead of users "
     "by a job; job scans stream the reviews someone could be told about, claim their notices with multi-row "
     "inserts, and count working days by arithmetic instead of walking the calendar (stale scan at 100k on SQLite: "
-    "38 s and 5,171 queries → 3.7 s and 70 queries); list rows rendered by one plain loop; the import's bulk "
+    "38 s and 5,171 queries before; 9.1 s and 65 queries in this run, 3.7 s on a quieter machine); list rows "
+    "rendered by one plain loop; the import's bulk "
     "path (docs/IMPORT_EXPORT.md).",
     "",
     "The machine is shared: this run's SQLite 100k column was measured while another engineer's load test and a CI "
