@@ -174,6 +174,9 @@ class Writer:
 
     def targets(self) -> None:
         """Every target missed, with why and what would fix it."""
+        if self.env.get("total_seconds", 0) > 300:
+            minutes = self.env["total_seconds"] / 60
+            self.missed.append((f"`make bench` took {minutes:.0f} minutes, over 5", "bench time"))
         self.add("## Targets missed: why, and what would fix them", "")
         if not self.missed:
             self.add("None.", "")
