@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.orgs.scope import Scope, scope_for_code
+from app.orgs.scope import Scope, UnknownScope, scope_for_code
 from app.people.models import User
 from app.reports.dashboard import Dashboard, build_dashboard, dashboard_trend
 from app.reports.models import FigureSnapshot
@@ -128,7 +128,10 @@ def refresh_dashboards(session: Session, *, now: datetime, settings: DashboardSe
     codes = sorted(set(session.scalars(select(User.scope_code).where(User.active.is_(True)))))
     done = []
     for code in codes:
-        scope = scope_for_code(session, code)
+        try:
+            scope = scope_for_code(session, code)
+        except UnknownScope:
+            continue  # a user whose scope left the tree sees nothing, so there is nothing to prepare
         dashboard_figures(session, scope, now=now, settings=settings, refresh=True)
         done.append(code)
     today_prefix = london_today(now).isoformat()

@@ -69,3 +69,13 @@ def test_the_dashboard_page_says_when_its_figures_were_computed(app, client, ses
     assert "Figures as of" in html and "recalculated every 5 minutes" in html
     assert session.scalar(select(func.count()).select_from(FigureSnapshot).where(
         FigureSnapshot.key.like("dashboard:icb:QMJ:%"))) == 1
+
+
+def test_the_refresh_job_skips_a_scope_no_longer_in_the_tree(app, session):
+    from app.people.models import User
+
+    user = session.scalars(select(User).where(User.active.is_(True))).first()
+    user.scope_code = "ZZZ"  # e.g. a sub-ICB location merged away since the user was created
+    session.flush()
+    done = refresh_dashboards(session, now=NOW, settings=_settings(app))
+    assert "ZZZ" not in done and "ENG" in done
