@@ -73,26 +73,10 @@ def pending_changes(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
-def record(
-    session: Session,
-    *,
-    action: str,
-    actor: Actor | None,
-    now: datetime,
-    entity: str | None = None,
-    entity_id: Any = None,
-    review_id: int | None = None,
-    review_version: int | None = None,
-    changes: dict | None = None,
-    detail: str | None = None,
-    remote_addr: str | None = None,
-    user_id: int | None = None,
-    user_email: str | None = None,
-) -> AuditEvent:
-    """Append one audit event in the caller's transaction (user_id/user_email name the user when no actor)."""
-    event = AuditEvent(**event_values(action=action, actor=actor, now=now, entity=entity, entity_id=entity_id,
-                                      review_id=review_id, review_version=review_version, changes=changes,
-                                      detail=detail, remote_addr=remote_addr, user_id=user_id, user_email=user_email))
+def record(session: Session, **fields: Any) -> AuditEvent:
+    """Append one audit event in the caller's transaction (the fields of event_values; user_id/user_email name the
+    user when there is no actor)."""
+    event = AuditEvent(**event_values(**fields))
     session.add(event)
     return event
 

@@ -4,7 +4,7 @@
 review services' writes replaced by their in-memory equivalents: reference data (locations, partnerships, themes,
 the hierarchy) is read once, the reviews of the organisations a file names are read once per organisation, and
 every row is judged by the same rule functions the services call (`check_with` = validate + reference_violations
-+ privacy_violations, `type_change_violations`, `lifecycle.edit_violations` / `after_edit`, `checked_entry`). The
++ privacy_violations, `judged_edit` (the edit rules the services apply), `lifecycle.after_edit`, `checked_entry`). The
 result is written with Core executemany (app.imports.writer) in the caller's transaction, for the dry run too
 (which the caller rolls back), so both report exactly the same. Rapid review decisions, which may create the
 review a rapid review became, then go through `decide_rapid_review` one row at a time in the same transaction.
@@ -32,10 +32,9 @@ from app.reviews.service import (
     ReviewRejected,
     apply_input,
     check_with,
-    proposed_state,
+    judged_edit,
     snapshot,
     transition_audit,
-    type_change_violations,
 )
 from app.reviews.timeline import checked_entry, update_audit
 from app.timezone import london_today
@@ -180,14 +179,7 @@ class BulkImportRun(ImportRun):
     def _edit(self, review: SimpleNamespace, data: ReviewInput) -> None:
         require(self.actor, Permission.EDIT_REVIEWS)
         data = data.normalised()
-        violations = self._check(data, review) + type_change_violations(review, data)
-        if violations:
-            raise ReviewRejected(violations)
-        before = snapshot(review)
-        proposed = proposed_state(before, data)
-        lifecycle_violations = lifecycle.edit_violations(SimpleNamespace(**proposed))
-        if lifecycle_violations:
-            raise ReviewRejected(lifecycle_violations)
+        before, proposed = judged_edit(review, data, self._check(data, review))
         if not diff(before, proposed):
             return
         was_closable = lifecycle.can_close(review)

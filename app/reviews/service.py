@@ -122,6 +122,20 @@ def type_change_violations(review: Any, data: ReviewInput) -> list[Violation]:
     return []
 
 
+def judged_edit(review: Any, data: ReviewInput, violations: list[Violation]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The review's snapshot and the state an edit proposes, or ReviewRejected with every broken rule (the field and
+    reference `violations` already found, a type change after closing, then the lifecycle's edit rules)."""
+    violations = violations + type_change_violations(review, data)
+    if violations:
+        raise ReviewRejected(violations)
+    before = snapshot(review)
+    proposed = proposed_state(before, data)
+    lifecycle_violations = lifecycle.edit_violations(SimpleNamespace(**proposed))
+    if lifecycle_violations:
+        raise ReviewRejected(lifecycle_violations)
+    return before, proposed
+
+
 def proposed_state(before: dict[str, Any], data: ReviewInput) -> dict[str, Any]:
     """A review's snapshot with the edited fields replaced (what the lifecycle judges an edit by)."""
     return {**before, **{n: getattr(data, n) for n in ReviewInput.field_names()}}
@@ -185,15 +199,8 @@ def update_review(
     require(actor, Permission.EDIT_REVIEWS)
     data = data.normalised()
     check_version(session, review, expected_version, yours=vars(data))
-    violations = check_input(session, data, actor=actor, today=london_today(now), review=review)
-    violations += type_change_violations(review, data)
-    if violations:
-        raise ReviewRejected(violations)
-    before = snapshot(review)
-    proposed = proposed_state(before, data)
-    lifecycle_violations = lifecycle.edit_violations(SimpleNamespace(**proposed))
-    if lifecycle_violations:
-        raise ReviewRejected(lifecycle_violations)
+    before, proposed = judged_edit(review, data, check_input(session, data, actor=actor, today=london_today(now),
+                                                              review=review))
     if not diff(before, proposed):
         return review
     was_closable = lifecycle.can_close(review)
