@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn wsgi:app`, and what `flask` finds in the repository root."""
 
-from app import create_app
+from app.factory import create_app
 
 app = create_app()

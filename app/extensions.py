@@ -1,16 +1,14 @@
-"""Unbound Flask extensions, bound to the app in create_app."""
+"""Unbound Flask extensions, bound to the app in create_app.
+
+This module imports no app module: Flask-Security-Too is built in app/people/security.py with the classes
+the factory hands it, so importing a model (and a rule module that reads one) never pulls in the sign-in stack.
+"""
 
 from flask_mailman import Mail
 from flask_migrate import Migrate
-from flask_security import Security
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
-
-from app.people.forms import TrackerLoginForm
-from app.people.passwords import PolicyPasswordUtil
-from app.people.recovery_codes import AuditedRecoveryCodes
-from app.people.totp import ReplayProtectedTotp
 
 # A naming convention so Alembic batch migrations on SQLite and PostgreSQL produce the same names.
 NAMING_CONVENTION = {
@@ -23,12 +21,5 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-# The password policy, TOTP replay protection and audited recovery codes plug into Flask-Security-Too here.
-security = Security(
-    login_form=TrackerLoginForm,
-    password_util_cls=PolicyPasswordUtil,
-    totp_cls=ReplayProtectedTotp,
-    mf_recovery_codes_util_cls=AuditedRecoveryCodes,
-)
 mail = Mail()
 csrf = CSRFProtect()

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Flask, g, request
+from flask_login import current_user
 
 STANDARD = set(vars(logging.makeLogRecord({})))
 
@@ -64,8 +65,6 @@ def register_logging(app: Flask) -> None:
     def _log_request(response):
         started = g.pop("request_started", None)
         if started is not None and request.endpoint not in ("static", "admin.static"):
-            from flask_login import current_user
-
             logger.info("request", extra={
                 "method": request.method, "path": request.path, "endpoint": request.endpoint,
                 "status": response.status_code, "duration_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -17,8 +17,8 @@ def bench_app(database_url: str | None = None) -> Iterator:
     os.environ.setdefault("TRACKER_ENV", "test")
     from flask_migrate import upgrade
 
-    from app import create_app
     from app.extensions import db
+    from app.factory import create_app
     from app.orgs.reference import load_reference_data
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:

@@ -51,8 +51,8 @@ def schema_key() -> str:
 def _prepare(url: str, size: int) -> dict:
     from flask_migrate import upgrade
 
-    from app import create_app
     from app.extensions import db
+    from app.factory import create_app
     from app.orgs.reference import load_reference_data
     from app.people.service import create_user
     from app.types import utcnow

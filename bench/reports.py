@@ -100,8 +100,8 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from app import create_app
     from app.extensions import db
+    from app.factory import create_app
     from app.orgs.reference import load_reference_data
     from app.orgs.scope import scope_for_code
     from app.people.actor import system_actor

@@ -10,7 +10,7 @@ def app_for(url: str):
     """The app on a benchmark database: test settings, no two-factor step for the bench accounts (sign-in is not
     what is measured), warnings-only logs (a request line per call would swamp the output), and dashboard figures
     kept for 5 minutes as in production (bench/jobs.py measures computing them)."""
-    from app import create_app
+    from app.factory import create_app
 
     return create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_TIME_LIMIT": None,
                                "TWO_FACTOR_REQUIRED_ROLES": (), "LOG_LEVEL": "WARNING",

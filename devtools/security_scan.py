@@ -55,7 +55,7 @@ def _serve(port: int):
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per scanner request is noise
 
-    from app import create_app
+    from app.factory import create_app
 
     app = create_app("development", {"RATELIMIT_SIGN_IN": "100000 per minute", "RATELIMIT_RESET": "100000 per minute",
                                      "RATELIMIT_TWO_FACTOR": "100000 per minute"})

@@ -83,12 +83,13 @@ def prepare(n_reviews: int, n_users: int, out: Path) -> dict:
     """Load the data set, create the accounts and write them to `out`; returns timing figures."""
     from sqlalchemy import func, select, text
 
-    from app import create_app
     from app.extensions import db
+    from app.factory import create_app
     from app.orgs.models import IntegratedCareBoard, Region, SubIcbLocation
     from app.people.models import User
     from app.people.service import create_user
-    from app.people.twofactor import enrol_authenticator, two_factor_required_for
+    from app.people.signin_rules import two_factor_required_for
+    from app.people.twofactor import enrol_authenticator
     from app.reviews.models import Review
     from app.types import utcnow
     from bench.generate import load

@@ -18,10 +18,13 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TRACKER_ENV", "test")
 
+from flask_migrate import upgrade
 from hypothesis import settings as hypothesis_settings
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
+from app.orgs.reference import load_reference_data
+from devtools.postgres import start_postgres
 from tests.support.accounts import ACCOUNTS, create_accounts
 
 # A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
@@ -35,10 +38,6 @@ pytest_plugins = ["tests.support.services"]
 
 
 def _migrate_and_load(url: str, instance: Path) -> None:
-    from flask_migrate import upgrade
-
-    from app.orgs.reference import load_reference_data
-
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -51,7 +50,6 @@ def _migrate_and_load(url: str, instance: Path) -> None:
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run (only on the PostgreSQL suite)."""
-    from devtools.postgres import start_postgres
 
     cluster = start_postgres()
     yield cluster

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from app.logs import JsonFormatter
 from devtools.redis_server import start_redis
 
 
@@ -33,8 +34,6 @@ def test_healthz_without_redis_configured_is_unavailable(app, client):
 
 
 def test_json_log_lines(app, client):
-    from app.logs import JsonFormatter
-
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())

@@ -1,11 +1,14 @@
 """Migrations match the models on this database; demo data loads once and never in production."""
 
+import secrets
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.factory import create_app
 from app.people.models import User
 from app.reviews.models import Review
 from app.schema_compare import include_object
@@ -42,10 +45,6 @@ def test_demo_load_creates_several_hundred_reviews_once(app, session):
 
 @pytest.fixture
 def production_app(app_config, tmp_path, monkeypatch):
-    import secrets
-
-    from app import create_app
-
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("SECURITY_PASSWORD_SALT", secrets.token_urlsafe(32))
     monkeypatch.setenv("DATABASE_URL", app_config["SQLALCHEMY_DATABASE_URI"])

@@ -6,24 +6,23 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from app.admin.audit import AuditView
+from app.admin.dashboard import DashboardView
+from app.admin.imports import ImportView
+from app.admin.mailcatcher import MailCatcherView
+from app.admin.outbox import OutboxView
+from app.admin.people import UserView
+from app.admin.profile import ProfileView
+from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
+from app.admin.reports import ReportsView
+from app.admin.reviews import ReviewView
 from app.extensions import db
+from app.reviews.models import Review
 from app.security.headers import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
     """Create the admin with every screen; each screen checks role and scope itself."""
-    from app.admin.audit import AuditView
-    from app.admin.dashboard import DashboardView
-    from app.admin.imports import ImportView
-    from app.admin.mailcatcher import MailCatcherView
-    from app.admin.outbox import OutboxView
-    from app.admin.people import UserView
-    from app.admin.profile import ProfileView
-    from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
-    from app.admin.reports import ReportsView
-    from app.admin.reviews import ReviewView
-    from app.reviews.models import Review
-
     admin = Admin(
         app,
         name="Safeguarding Case Review Tracker",

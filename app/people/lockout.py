@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.people.actor import Actor
 from app.people.models import SignInFailure, User
+from app.people.signin_rules import account_locked
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,6 @@ class LockoutPolicy:
         """The policy configured in config/settings.py (LOCKOUT_*)."""
         return cls(threshold=config["LOCKOUT_THRESHOLD"], window=config["LOCKOUT_WINDOW"],
                    period=config["LOCKOUT_PERIOD"])
-
-
-def account_locked(user: User, *, now: datetime) -> bool:
-    """Whether the account is locked at `now`."""
-    return user.locked_until is not None and user.locked_until > now
 
 
 def recent_failures(session: Session, *, user: User, now: datetime, policy: LockoutPolicy) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.people.signin_rules import account_locked, failed_authn, two_factor_required
 from app.types import UTCDateTime, utcnow
 
 fsqla.FsModels.set_db_info(db, user_table_name="app_user", role_table_name="role", webauthn_table_name="webauthn")
@@ -42,30 +43,22 @@ class User(db.Model, fsqla.FsUserMixin):
         """The user's single role name."""
         return self.roles[0].name if self.roles else None
 
-    # -- Flask-Security-Too hooks: the rules live in app/people/twofactor.py and app/people/lockout.py
+    # -- Flask-Security-Too hooks: the rules live in app/people/signin_rules.py
     def check_tf_required(self, tf_setup_methods, tf_fresh):
         """Two-factor is required for some roles (or everyone, by configuration) and whoever set it up."""
-        from app.people.twofactor import two_factor_required
-
         return (two_factor_required(self) or bool(tf_setup_methods)), tf_setup_methods
 
     def check_tf_required_setup(self) -> bool:
         """Whether this user may not switch two-factor off."""
-        from app.people.twofactor import two_factor_required
-
         return two_factor_required(self)
 
     def track_failed_authn(self, auth_type: str, tfa: bool = False) -> None:
-        """Count a failed password, code or key towards the account lockout."""
-        from app.people.security import record_failed_authn
-
+        """Count a failed password, code or key towards the account lockout (app/people/security.py listens)."""
         super().track_failed_authn(auth_type, tfa)
-        record_failed_authn(self, auth_type=auth_type, second_factor=tfa)
+        failed_authn.send(self, auth_type=auth_type, second_factor=tfa)
 
     def is_locked(self, form_error: list[str] | None = None) -> bool:
         """Whether the account is locked now (sign-in and password reset are refused)."""
-        from app.people.lockout import account_locked
-
         if account_locked(self, now=utcnow()):
             if form_error is not None:
                 form_error.append("This account is locked after too many failed sign-in attempts.")

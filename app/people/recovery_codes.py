@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask_security.recovery_codes import MfRecoveryCodesUtil
 
+from app.audit.service import record
+from app.extensions import db
 from app.types import utcnow
 
 
@@ -27,9 +29,6 @@ class AuditedRecoveryCodes(MfRecoveryCodesUtil):
 
 
 def _audit(user, action: str, detail: str) -> None:
-    from app.audit.service import record
-    from app.extensions import db
-
     record(db.session, action=action, actor=None, now=utcnow(), entity="user", entity_id=user.id,
            user_id=user.id, user_email=user.email, remote_addr=request.remote_addr if request else None,
            detail=detail)

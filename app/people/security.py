@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user, user_logged_out
 from flask_security import (
+    Security,
     SQLAlchemyUserDatastore,
     password_changed,
     password_reset,
@@ -23,9 +24,10 @@ from flask_security import (
 from flask_security.signals import change_email_confirmed
 
 from app.audit.service import record
-from app.extensions import db, security
+from app.extensions import db
 from app.people.lockout import LockoutPolicy, register_failure
 from app.people.models import Role, User, WebAuthn
+from app.people.signin_rules import failed_authn
 from app.types import utcnow
 
 datastore = SQLAlchemyUserDatastore(db, User, Role, WebAuthn)
@@ -100,9 +102,10 @@ def _end_sessions_on_sign_out(sender, user, **extra) -> None:
         _audit(user, "user.sign_out", "signed out", commit=True)
 
 
-def init_security(app: Flask) -> None:
-    """Bind Flask-Security-Too and the audit hooks."""
-    security.init_app(app, datastore)
+def init_security(app: Flask, **classes) -> Security:
+    """Bind Flask-Security-Too to the app, with the forms and utility classes the factory hands in, and the audit
+    hooks. One Security per app (app.extensions["security"]); the datastore is this module's."""
+    security = Security(app, datastore, **classes)
     user_authenticated.connect(_audit_sign_in, app)
     tf_profile_changed.connect(_audit_tf_changed, app)
     tf_disabled.connect(_audit_tf_disabled, app)
@@ -112,4 +115,6 @@ def init_security(app: Flask) -> None:
     password_reset.connect(_audit_password_reset, app)
     change_email_confirmed.connect(_audit_email_changed, app)
     user_logged_out.connect(_end_sessions_on_sign_out, app)
+    failed_authn.connect(record_failed_authn)
     app.after_request(_audit_failed_sign_in)
+    return security

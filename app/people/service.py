@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,12 +11,14 @@ from flask_security import hash_password
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.service import record
+from app.audit.service import diff, record
+from app.orgs.models import ENGLAND_CODE, ENGLAND_NAME, IntegratedCareBoard, Region, SubIcbLocation
 from app.orgs.scope import UnknownScope, scope_for_code
 from app.people.actor import Actor
 from app.people.models import Role, User
 from app.people.passwords import password_problems
 from app.people.roles import ROLE_SCOPE_KINDS, ROLES, check_role
+from app.people.security import datastore
 
 
 class UserRejected(ValueError):
@@ -68,8 +72,6 @@ def create_user(
     check_strength: bool = True,
 ) -> User:
     """Create an active user with one role and one scope node."""
-    from app.extensions import security
-
     email = normalise_email(email)
     scope_code = check_role_scope(session, role, scope_code)
     if session.scalar(select(User).where(func.lower(User.email) == email)) is not None:
@@ -80,7 +82,7 @@ def create_user(
             raise UserRejected(" ".join(problems))
     ensure_roles(session)
     role_row = session.scalar(select(Role).where(Role.name == role))
-    user = security.datastore.create_user(
+    user = datastore.create_user(
         email=email, password=hash_password(password), roles=[role_row], scope_code=scope_code,
         full_name=full_name, active=True,
     )
@@ -92,8 +94,6 @@ def create_user(
 
 def scope_choices(session: Session) -> list[tuple[str, str]]:
     """Every scope node, for a national admin choosing a user's scope: England, regions, ICBs, locations."""
-    from app.orgs.models import ENGLAND_CODE, ENGLAND_NAME, IntegratedCareBoard, Region, SubIcbLocation
-
     choices = [(ENGLAND_CODE, f"{ENGLAND_NAME} (national)")]
     choices += [(r.code, f"Region: {r.name} ({r.code})") for r in session.scalars(select(Region).order_by(Region.name))]
     choices += [(i.code, f"ICB: {i.name} ({i.code})")
@@ -122,8 +122,6 @@ def update_user(
     now: datetime,
 ) -> User:
     """Change a user's role, scope, name, digest choice or enabled state; sign them out everywhere on change."""
-    import uuid
-
     scope_code = check_role_scope(session, role, scope_code)
     if actor is not None and actor.user_id == user.id and (not active or role != user.role_name):
         raise UserRejected("You cannot disable yourself or change your own role.")
@@ -136,8 +134,6 @@ def update_user(
     user.full_name = (full_name or "").strip() or None
     user.digests_enabled = digests_enabled
     after = user_snapshot(user)
-    from app.audit.service import diff
-
     changes = diff(before, after)
     if {"role", "scope_code", "active"} & set(changes):
         # A new uniquifier invalidates every session and remember-me cookie the user holds.
@@ -159,8 +155,6 @@ def invite_user(
     now: datetime,
 ) -> User:
     """Create a user with an unusable random password; the caller sends them a set-your-password email."""
-    import secrets
-
     return create_user(session, email=email, role=role, scope_code=scope_code,
                        password=secrets.token_urlsafe(32), full_name=full_name, actor=actor, now=now,
                        check_strength=False)

@@ -13,9 +13,12 @@ from passlib.totp import TokenError
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.extensions import db
+from app.people.models import User
+
 
 class ReplayProtectedTotp(Totp):
-    """Flask-Security-Too's TOTP factory with replay protection (registered in app/extensions.py)."""
+    """Flask-Security-Too's TOTP factory with replay protection (handed to Flask-Security by app/factory.py)."""
 
     def verify_totp(self, token: str, totp_secret: str, user, window: int = 0) -> bool:
         """True when the code matches a time step newer than the last one this user has used."""
@@ -32,9 +35,6 @@ class ReplayProtectedTotp(Totp):
 
 def claim_time_step(user, step: int) -> bool:
     """Record `step` as used unless it (or a later one) already is; commits. False when already used."""
-    from app.extensions import db
-    from app.people.models import User
-
     result = db.session.execute(
         update(User)
         .where(User.id == user.id, or_(User.tf_totp_last_step.is_(None), User.tf_totp_last_step < step))

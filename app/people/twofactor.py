@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from passlib.totp import TOTP
@@ -13,20 +13,6 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.people.actor import Actor
 from app.people.models import User, WebAuthn
-
-
-def two_factor_required_for(role_name: str | None, *, required_roles: Iterable[str], required_for_all: bool) -> bool:
-    """Whether a user of this role must sign in with a second factor."""
-    return required_for_all or (role_name in set(required_roles))
-
-
-def two_factor_required(user: User) -> bool:
-    """Whether this user must sign in with a second factor, under the running app's configuration."""
-    from flask import current_app
-
-    config = current_app.config
-    return two_factor_required_for(user.role_name, required_roles=config["TWO_FACTOR_REQUIRED_ROLES"],
-                                   required_for_all=config["TWO_FACTOR_REQUIRED_FOR_ALL"])
 
 
 def sealed_totp_secret(base32_key: str, *, totp_secrets: Mapping[str, str], issuer: str) -> str:

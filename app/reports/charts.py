@@ -12,6 +12,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 PALETTE = ["#005EB8", "#ED8B00", "#009639", "#330072", "#AE2573", "#41B6E6", "#768692"]
 _LOCK = threading.Lock()  # matplotlib's text layout caches are not thread-safe
@@ -43,9 +47,6 @@ def _fmt(value: float) -> str:
 
 
 def _draw(spec: ChartSpec):
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
     width, height = 7.2, 3.6 if spec.kind != "barh" else max(2.4, 0.3 * len(spec.categories) + 1.4)
     figure = Figure(figsize=(width, height), dpi=100)
     _margins(figure, spec, width, height)
@@ -110,8 +111,6 @@ def render(spec: ChartSpec, file_format: str) -> bytes:
     """The chart as SVG or PNG bytes (deterministic: no timestamp, fixed element ids)."""
     if file_format not in FORMATS:
         raise ValueError(f"charts are drawn as {' or '.join(FORMATS)}, not {file_format!r}")
-    import matplotlib
-
     with _LOCK, matplotlib.rc_context({"svg.hashsalt": "tracker", "svg.fonttype": "none",
                                        "font.family": "DejaVu Sans"}):
         figure = _draw(spec)

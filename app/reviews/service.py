@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEvent
 from app.audit.service import diff, record
 from app.orgs.hierarchy import RecordedHierarchy, UnknownOrganisation, resolve_on
 from app.people.actor import Actor, NotAllowed, require
@@ -166,8 +167,6 @@ def create_review(session: Session, *, data: ReviewInput, actor: Actor, now: dat
 
 def changes_since(session: Session, review: Review, version: int) -> tuple[list[str], set[str]]:
     """Who changed the review after a version, and which fields they changed (from the audit trail)."""
-    from app.audit.models import AuditEvent
-
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.review_id == review.id, AuditEvent.review_version > version)
     ).all()

@@ -18,6 +18,10 @@ from flask import Flask, abort
 from flask.helpers import get_debug_flag
 from sqlalchemy import func, select
 
+from app.demo.data import DEMO_USERS
+from app.extensions import db
+from app.people.models import User
+
 MIN_SECRET_LENGTH = 32
 KNOWN_WEAK_SECRETS = frozenset({
     "secret", "secret-key", "secret_key", "changeme", "change-me", "change_me", "dev", "development", "test",
@@ -77,9 +81,6 @@ def check_production_config(app: Flask) -> None:
 
 def demo_accounts_present(session) -> list[str]:
     """The demo accounts (app/demo/data.py) found in the database."""
-    from app.demo.data import DEMO_USERS
-    from app.people.models import User
-
     emails = [email for email, *_ in DEMO_USERS]
     return list(session.scalars(select(User.email).where(func.lower(User.email).in_(emails))))
 
@@ -96,8 +97,6 @@ def init_serving_guard(app: Flask) -> None:
             abort(503, description="This service is not available: it is running in debug mode.")
         if state["clear"]:
             return
-        from app.extensions import db
-
         found = demo_accounts_present(db.session)
         if not found:
             state["clear"] = True

@@ -7,13 +7,16 @@ The endpoint list comes from the app's URL map: a new admin route without a rule
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy import text
 
+from app.orgs.models import Partnership
 from tests.support.accounts import ACCOUNTS
 from tests.support.reviews import make_review
 from tests.support.web import csrf_token, review_listed, sign_in
@@ -151,9 +154,6 @@ def test_out_of_scope_review_is_invisible_and_untouchable(client, session, recor
 
 
 def _xlsx_text(data: bytes) -> bytes:
-    import io
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
 
@@ -206,8 +206,6 @@ def test_signed_out_user_is_sent_to_sign_in(client, app):
 
 
 def test_drop_downs_are_cut_to_scope(client, session, records):
-    from app.orgs.models import Partnership
-
     session.add_all([Partnership(name="Camden Test Board", kind="SAB", icb_code="QMJ"),
                      Partnership(name="Nottingham Test Board", kind="SAB", icb_code="QT1")])
     session.commit()
@@ -286,8 +284,6 @@ def _import_file(org: str, local: str) -> bytes:
 
 
 def _upload(client, data: bytes):
-    import io
-
     token = csrf_token(client.get("/admin/").get_data(as_text=True))
     return client.post("/admin/import/upload/", data={"file": (io.BytesIO(data), "t.csv"), "csrf_token": token},
                        content_type="multipart/form-data")

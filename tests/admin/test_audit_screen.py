@@ -2,6 +2,9 @@
 
 import re
 
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
 from tests.support.reviews import make_review
 from tests.support.web import sign_in
 
@@ -22,10 +25,6 @@ def test_audit_trail_filters(client, session):
 
 
 def test_failed_sign_in_is_audited_without_the_password(client, session):
-    from sqlalchemy import select
-
-    from app.audit.models import AuditEvent
-
     sign_in(client, "dp_ncl", password="wrong-password-123")
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.sign_in_failed"))
     assert event.actor_email == "dp.ncl@example.com" and "wrong-password" not in (event.detail or "")

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from devtools import chromium
 from devtools.chromium import LAUNCH_ARGS, chromium_path, launch_browser
@@ -39,8 +40,6 @@ class _Page(http.server.BaseHTTPRequestHandler):
 @pytest.mark.browser
 @pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (apt-get install -y chromium)")
 def test_launch_browser_renders_a_local_page() -> None:
-    from playwright.sync_api import sync_playwright
-
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 
 
 @pytest.fixture

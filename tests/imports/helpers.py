@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 
 from flask import current_app
@@ -50,8 +52,6 @@ def problems(report: ImportReport) -> list[tuple[int, str, str, str]]:
 
 def csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8") -> bytes:
     """A CSV file from rows of cells."""
-    import csv
-    import io
 
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])

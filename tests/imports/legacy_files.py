@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
 
+from app.imports.values import parse_date
+
 TITLE = "Nottinghamshire CCGs - safeguarding case reviews tracker (legacy)"
 HEADERS = ["CCG", "Type of Review", "Date added", "Incident date", "DP", "StEIS No.", "Local ref", "Theme 1",
            "Theme 2", "Brief Overview ", "Media interest (Y/N)", "Latest update", "Date of latest update",
@@ -230,7 +232,6 @@ def to_csv(rows: list[list[str]], *, encoding: str = "cp1252") -> bytes:
 def to_xlsx(rows: list[list[str]], *, sheet: str = "Tracker", formula_at: tuple[int, int] | None = None) -> bytes:
     """The rows as a workbook: every date cell of an odd row becomes a real date cell, of a row divisible by 4 an
     Excel serial number (as a pasted column shows); the rest stay text. A formula can be put in one cell."""
-    from app.imports.values import parse_date
 
     workbook = Workbook()
     ws = workbook.active

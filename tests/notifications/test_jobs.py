@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from app.notifications import reminders
 from app.notifications.models import NotificationNotice, OutboxMessage
 from tests.notifications import dataset
+from tests.support.reviews import make_review
 from tests.support.services import by_recipient, csv_rows, html_of, text_of
 
 NOW = dataset.NOW
@@ -122,8 +124,6 @@ def test_every_job_twice_sends_nothing_more(session, reviews, jobs, smtp):
 
 
 def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_resets(session, reviews, jobs, smtp):
-    from datetime import timedelta
-
     def run(days: int) -> dict[str, list[str]]:
         sent: dict[str, list[str]] = {}
         for _, to, subject in jobs.run("stale-reminders", NOW + timedelta(days=days)).queued:
@@ -157,8 +157,6 @@ def test_unanswered_reminders_escalate_once_to_the_regional_lead_and_an_update_r
 
 
 def test_a_review_with_no_designated_professional_goes_to_the_regional_lead_at_once(session, jobs, smtp):
-    from tests.support.reviews import make_review
-
     make_review(session, local_identifier="NO-DP-1", organisation_code="15E", date_added=date(2026, 9, 1))
     report = jobs.run("stale-reminders", NOW)
     assert [(to, s) for _, to, s in report.queued] == [
@@ -169,8 +167,6 @@ def test_a_review_with_no_designated_professional_goes_to_the_regional_lead_at_o
 
 
 def test_stale_reminders_stream_in_batches_with_the_same_outcome(session, reviews, jobs, smtp, monkeypatch):
-    from app.notifications import reminders
-
     monkeypatch.setattr(reminders, "BATCH", 1)  # every review its own batch (scans stream BATCH reviews at a time)
     report = jobs.run("stale-reminders", NOW)
     assert len(report.queued) == 2 and report.notices == 3

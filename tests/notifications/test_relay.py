@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import Email, enqueue
 from app.notifications.relay import claim_batch, relay, retry_failed
@@ -102,11 +105,6 @@ def test_a_claim_left_by_a_dead_relay_is_taken_again_after_the_timeout(session, 
 
 
 def test_two_relays_at_once_send_each_email_once(app, session, settings, smtp):
-    import dataclasses
-    import threading
-
-    from app.extensions import db
-
     ids = queue(session, 24)
     small_batches = dataclasses.replace(settings, knobs={**settings.knobs, "relay_batch_size": 3})
     sent: list[list[int]] = []

@@ -23,6 +23,7 @@ from app.notifications.outbox import Email, enqueue
 from app.reviews.models import Review
 from app.timezone import london_today
 from app.types import utcnow
+from config.schedule import NOTIFICATIONS
 from devtools.redis_server import start_redis
 from tests.support.reviews import make_review
 from tests.support.services import running_worker
@@ -111,8 +112,6 @@ def test_saving_a_review_works_with_redis_down_and_jobs_catch_up(app, session, s
 # --- the worker killed in the middle of a relay batch ------------------------------------------------------------
 
 def start_worker_process(app_config: dict, tmp_path: Path, **knobs) -> subprocess.Popen:
-    from config.schedule import NOTIFICATIONS
-
     overrides = {k: v for k, v in app_config.items() if isinstance(v, str | int | bool | type(None))}
     overrides["NOTIFICATIONS"] = {**NOTIFICATIONS, **knobs}
     env = {**os.environ, "TRACKER_INSTANCE_PATH": str(tmp_path / "worker-instance"), "PYTHONPATH": str(REPO)}

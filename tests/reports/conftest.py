@@ -7,8 +7,8 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.reviews.models import Review
 from tests.conftest import copy_database
 from tests.reports import dataset

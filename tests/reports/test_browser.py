@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from devtools.chromium import launch_browser
 from tests.reports import journey
@@ -20,8 +21,6 @@ def chart_loaded(page, element_id: str) -> None:
 
 @pytest.mark.browser
 def test_regional_lead_journey_in_chromium(app, session, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     quarter = journey.build(session)
     with live_server(app) as base_url, sync_playwright() as playwright:
         browser = launch_browser(playwright)

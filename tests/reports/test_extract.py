@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.orgs.scope import scope_for_code
+from app.people.actor import system_actor
 from app.reports.extract import ExtractConfigError, check_mapping, csv_chunks, extract_rows
+from app.reports.request import prepare_request
 from config.scrt import SCRT_EXTRACT
 from tests.reports.support import TODAY, xlsx_sheets
 from tests.support.web import sign_in
@@ -166,9 +169,6 @@ def test_an_unknown_column_in_the_mapping_is_refused():
 
 def test_the_csv_is_written_in_chunks(session, reviews):
     """Rows are fetched in batches and written in chunks: memory does not grow with the number of reviews."""
-    from app.orgs.scope import scope_for_code
-    from app.people.actor import system_actor
-    from app.reports.request import prepare_request
 
     actor = system_actor(scope_for_code(session, "ENG"))
     request = prepare_request(session, actor=actor, period="FY2021", scope_code="ENG", geography="recorded",

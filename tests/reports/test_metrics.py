@@ -14,7 +14,10 @@ from app.people.actor import system_actor
 from app.reports.metrics import flow_by_type
 from app.reports.periods import MONTH, period_of
 from app.reports.request import ReportOutsideScope, ReportRefused, prepare_request
+from app.reviews.actions import decide_rapid_review as decide
+from app.reviews.types import RapidOutcome
 from tests.reports.support import TODAY, TYPES, expand, flow, measures, run
+from tests.support.reviews import NOW, make_review
 
 # ---------------------------------------------------------------- flow by type
 
@@ -279,9 +282,6 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
 def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(session, reviews):
     """Notified 28 Sep 2021, decided 1 Oct, added 5 Oct (the lifecycle allows it): never counted as closed in
     September, and October still adds up (opened and closed in October)."""
-    from app.reviews.actions import decide_rapid_review as decide
-    from app.reviews.types import RapidOutcome
-    from tests.support.reviews import NOW, make_review
 
     early = make_review(session, local_identifier="RPT-PRE1", review_type="RAPID", organisation_code="93C",
                         date_added=date(2021, 10, 5), incident_date=date(2021, 9, 27),

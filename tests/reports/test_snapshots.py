@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.orgs.scope import scope_for_code
+from app.people.models import User
 from app.reports.models import FigureSnapshot
 from app.reports.snapshots import DashboardSettings, dashboard_figures, refresh_dashboards
 from tests.support.reviews import make_review
@@ -72,8 +73,6 @@ def test_the_dashboard_page_says_when_its_figures_were_computed(app, client, ses
 
 
 def test_the_refresh_job_skips_a_scope_no_longer_in_the_tree(app, session):
-    from app.people.models import User
-
     user = session.scalars(select(User).where(User.active.is_(True))).first()
     user.scope_code = "ZZZ"  # e.g. a sub-ICB location merged away since the user was created
     session.flush()

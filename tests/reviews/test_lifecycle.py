@@ -8,12 +8,12 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor, NotAllowed
-from app.reviews import actions
+from app.reviews import actions, recommendations
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput
-from app.reviews.service import ReviewRejected, input_from_review, update_review
+from app.reviews.service import ReviewRejected, create_review, input_from_review, update_review
 from app.reviews.types import RapidOutcome
-from tests.support.reviews import NOW, make_review
+from tests.support.reviews import NOW, make_review, review_input
 
 
 def actor(session, role="designated_professional", scope="QMJ"):
@@ -149,9 +149,6 @@ def test_a_review_stores_the_hierarchy_as_recorded_for_its_date_added(session):
 
 
 def test_organisation_outside_the_scope_is_refused(session):
-    from app.reviews.service import create_review
-    from tests.support.reviews import review_input
-
     with pytest.raises(ReviewRejected) as refused:
         create_review(session, data=review_input(organisation_code="52R"), actor=actor(session), now=NOW)
     assert refused.value.violations[0].message == "Organisation is outside your scope."
@@ -173,8 +170,6 @@ def test_clock_days_use_the_london_date(session):
 
 
 def test_recommendations_are_tracked_as_actions_after_publication(session):
-    from app.reviews import recommendations
-
     unpublished = make_review(session)
     with pytest.raises(ReviewRejected) as refused:
         recommendations.add_action(session, review=unpublished, recommendation="Share records",

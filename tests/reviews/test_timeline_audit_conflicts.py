@@ -10,8 +10,9 @@ from app.audit.models import AuditEvent, AuditImmutableError
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor, NotAllowed
 from app.reviews import actions
-from app.reviews.service import EditConflict, input_from_review, update_review
+from app.reviews.service import EditConflict, ReviewRejected, input_from_review, update_review
 from app.reviews.timeline import add_update, timeline
+from app.reviews.types import RapidOutcome
 from tests.support.reviews import NOW, make_review
 
 
@@ -39,8 +40,6 @@ def test_the_newest_timeline_entry_is_the_latest_update(session):
     ("Fine", date(2025, 1, 1), "before the date the review was added"),
 ])
 def test_timeline_entry_rules(session, text, entry, words):
-    from app.reviews.service import ReviewRejected
-
     review = make_review(session)
     with pytest.raises(ReviewRejected) as refused:
         add_update(session, review=review, text=text, entry_date=entry, actor=dp(session), now=NOW,
@@ -138,7 +137,6 @@ def test_timeline_and_status_actions_also_refuse_stale_versions(session):
     with pytest.raises(EditConflict):
         add_update(session, review=review, text="Another.", entry_date=None, actor=dp(session), now=NOW,
                    expected_version=opened)
-    from app.reviews.types import RapidOutcome
 
     with pytest.raises(EditConflict):
         actions.decide_rapid_review(session, review=review, outcome=RapidOutcome.CSPR, decision_date=date(2026, 10, 9),

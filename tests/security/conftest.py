@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
+from app.people.models import User
 from devtools.redis_server import start_redis
 from devtools.smtp_sink import SmtpSink
 
@@ -37,7 +39,6 @@ def redis_limits(app_config, redis_server, request):
 
 def user_by_email(session, email: str):
     """The user row (fresh from the database)."""
-    from app.people.models import User
 
     session.expire_all()
     return session.scalar(select(User).where(User.email == email))
@@ -45,7 +46,6 @@ def user_by_email(session, email: str):
 
 def audit_actions(session, email: str | None = None) -> list[str]:
     """The audit actions recorded so far (optionally only those naming an email), oldest first."""
-    from app.audit.models import AuditEvent
 
     session.expire_all()
     query = select(AuditEvent).order_by(AuditEvent.id)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from app.reviews.models import Review
 from devtools.chromium import chromium_path, launch_browser
 from devtools.ports import free_port
 from tests.security.conftest import user_by_email
@@ -43,17 +46,11 @@ def _sign_in(page, base: str, app, who: str) -> None:
 
 
 def _exists(session, rid: int) -> bool:
-    from sqlalchemy import select
-
-    from app.reviews.models import Review
-
     session.expire_all()
     return session.scalar(select(Review.id).where(Review.id == rid)) is not None
 
 
 def test_admin_pages_run_without_csp_violations(served, app, session, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     review = make_review(session, organisation_code="93C", local_identifier="BROWSER-CSP-1")
     rid = review.id
     violations: list[str] = []

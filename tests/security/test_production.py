@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
-from app import create_app
+from app.factory import create_app
 from config import ConfigurationError
 
 GOOD = {"SECRET_KEY": secrets.token_urlsafe(48), "SECURITY_PASSWORD_SALT": secrets.token_urlsafe(48)}
@@ -31,8 +31,6 @@ def _refusal(**overrides) -> str:
 
 
 def _remove_demo_accounts(database_url: str) -> None:
-    from sqlalchemy import create_engine
-
     engine = create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE app_user SET email = 'real.' || email"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from app import create_app
+from app.factory import create_app
 from tests.support.accounts import ACCOUNTS
 from tests.support.web import csrf_token, page_token
 

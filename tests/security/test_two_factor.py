@@ -8,6 +8,9 @@ import time
 import pyotp
 import pytest
 
+from app.demo.two_factor import DEMO_TOTP_KEY, demo_code, enrol_demo_two_factor
+from app.people.twofactor import reset_two_factor
+from app.types import utcnow
 from tests.security.conftest import audit_actions, user_by_email
 from tests.support.accounts import ACCOUNTS, PASSWORD, TOTP_KEY
 from tests.support.web import csrf_token, next_totp_code, page_token, sign_in
@@ -177,10 +180,6 @@ def test_security_key_page_scripts_carry_the_nonce(client):
 
 
 def test_demo_accounts_get_the_published_key(app, session):
-    from app.demo.two_factor import DEMO_TOTP_KEY, demo_code, enrol_demo_two_factor
-    from app.people.twofactor import reset_two_factor
-    from app.types import utcnow
-
     national = user_by_email(session, ACCOUNTS["national"][0])
     reset_two_factor(session, user=national, actor=None, now=utcnow())
     session.commit()

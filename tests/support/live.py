@@ -6,8 +6,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from devtools.chromium import launch_browser
 from devtools.ports import free_port
 
 
@@ -27,9 +29,6 @@ def live_server(app) -> Iterator[str]:
 @contextmanager
 def browser_page() -> Iterator:
     """A Playwright page in Debian's Chromium (headless), closed afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    from devtools.chromium import launch_browser
 
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)

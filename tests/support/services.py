@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from email.message import EmailMessage
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from devtools.redis_server import RedisServer, start_redis
 from devtools.smtp_sink import SmtpSink
@@ -70,7 +71,6 @@ def broker_app_config(mail_app_config: dict, redis_service: RedisServer) -> dict
 @contextmanager
 def running_worker(app) -> Iterator[object]:
     """A Celery worker (solo pool, in a thread) consuming the app's broker; stopped on exit."""
-    from celery.contrib.testing.worker import start_worker
 
     celery_app = app.extensions["celery"]
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20.0,

@@ -9,6 +9,8 @@ import time
 import pyotp
 from sqlalchemy import func, select
 
+from app.extensions import db
+from app.people.models import User
 from tests.support.accounts import ACCOUNTS, PASSWORD, TOTP_KEY
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -24,8 +26,6 @@ def csrf_token(html: str) -> str:
 
 def next_totp_code(app, email: str, key: str = TOTP_KEY) -> str:
     """An authenticator code the app has not seen yet for this user (waits for the next 30 s step if needed)."""
-    from app.extensions import db
-    from app.people.models import User
 
     with app.app_context():
         last = db.session.scalar(select(User.tf_totp_last_step).where(func.lower(User.email) == email.lower()))

@@ -11,10 +11,11 @@ import json
 import os
 import sys
 
+from app.factory import create_app
+
 
 def main() -> None:
     """Build the test app from the JSON overrides and run a worker until killed."""
-    from app import create_app
 
     app = create_app("test", json.loads(sys.argv[1]))
     app.extensions["celery"].worker_main([

@@ -1,0 +1,31 @@
+"""The pure rule modules import no web machinery: no hidden circle pulls Flask-Security, Flask-Admin or zxcvbn in."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("flask_security", "zxcvbn", "flask_admin", "webauthn")
+
+
+def modules_after_import(module: str) -> set[str]:
+    """The top-level packages loaded by importing `module` in a fresh interpreter."""
+    code = f"import json, sys; import {module}; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={"TRACKER_ENV": "test", "PATH": ""})
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", ["app.reviews.lifecycle", "app.reviews.rules", "app.reviews.clocks",
+                                    "app.privacy.guard", "app.orgs.scope"])
+def test_a_rule_module_imports_no_web_machinery(module):
+    loaded = modules_after_import(module)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_factory_still_builds_the_security_extension():
+    loaded = modules_after_import("app.factory")
+    assert {"flask_security", "flask_admin"} <= loaded
