@@ -25,6 +25,7 @@ BEAT_SCHEDULE: dict = {
 NOTIFICATIONS: dict = {
     "stale_reminder_interval_days": 7,  # repeat a stale reminder this often while the review stays stale
     "stale_escalate_after_reminders": 2,  # unanswered reminders before the regional leads are told
+    "snooze_max_days": 180,  # a review's stale reminders can be snoozed at most this far ahead
     "rapid_review_lead_working_days": 5,  # warn this many working days before a rapid review is due
     "send_empty_digests": False,
     "digest_due_within_days": 14,  # the weekly digest lists what falls due within this many days

@@ -2,7 +2,9 @@
 
 The database is SQLite by default. With TRACKER_TEST_DATABASE=postgres the suite starts a throwaway
 PostgreSQL cluster (initdb + pg_ctl on a free port) and gives each test its own database cloned from a
-migrated template.
+migrated template. With TRACKER_TEST_NOW=2030-01-02 the whole run happens on that day (tests/support/clock.py).
+Each pytest-xdist worker is its own process with its own template database, cluster, Redis and SMTP sink (all
+session fixtures, on free ports).
 """
 
 from __future__ import annotations
@@ -26,12 +28,32 @@ from app.factory import create_app
 from app.orgs.reference import load_reference_data
 from devtools.postgres import start_postgres
 from tests.support.accounts import ACCOUNTS, create_accounts
+from tests.support.clock import NOW_VAR, start_test_clock
 
 # A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
 hypothesis_settings.register_profile("tracker", deadline=None)
 hypothesis_settings.load_profile("tracker")
 
 BACKEND = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
+_CLOCK: dict = {}
+
+
+def pytest_configure(config):
+    """Move the clock for the whole run when TRACKER_TEST_NOW asks for another "now"."""
+    _CLOCK["traveller"] = start_test_clock()
+
+
+def pytest_unconfigure(config):
+    """Put the clock back."""
+    traveller = _CLOCK.pop("traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    """Say which database and which "now" the run uses."""
+    now = os.environ.get(NOW_VAR)
+    return f"tracker: database {BACKEND}, clock {'at ' + now if now else 'real'}"
 
 # Real Redis, SMTP sink and Celery worker fixtures, usable by every test module.
 pytest_plugins = ["tests.support.services"]

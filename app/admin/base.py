@@ -9,6 +9,7 @@ role without the write permission, instead of Flask-Admin's silent redirect.
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import date
 
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
@@ -20,6 +21,14 @@ from sqlalchemy import true
 from app.people.actor import Actor
 from app.people.roles import Permission
 from app.people.web import current_actor
+from app.timezone import london_today
+from app.types import utcnow
+
+
+def tracker_today() -> date:
+    """Today in England: the day every screen's clocks, filters and periods are judged on."""
+    return london_today(utcnow())
+
 
 WRITE_VIEWS = {"create_view": "create", "edit_view": "edit", "delete_view": "delete", "action_view": "action",
                "ajax_update": "edit"}

@@ -8,10 +8,10 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from markupsafe import Markup
 
 from app.admin.base import ScopedModelView
-from app.audit.service import record
 from app.extensions import db
-from app.notifications.models import FAILED, OUTBOX_STATUSES, OutboxMessage
-from app.notifications.relay import retry_failed
+from app.notifications.models import OUTBOX_STATUSES, OutboxMessage
+from app.notifications.retry import RetryRefused, retry_email
+from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.types import utcnow
 
@@ -71,15 +71,16 @@ class OutboxView(ScopedModelView):
     def retry_view(self):
         """Put a failed email back in the queue (audited)."""
         message = self.get_one(request.form.get("id", ""))
-        if message.status != FAILED:
-            flash("Only a failed email can be retried.", "error")
-        else:
-            now = utcnow()
-            retry_failed(db.session, message, now=now)
-            record(db.session, action="outbox.retry", actor=self.actor, now=now, entity="outbox_message",
-                   entity_id=message.id, changes={"status": [FAILED, message.status]},
-                   detail=f"retry email #{message.id} to {message.recipient_address}")
+        try:
+            retry_email(db.session, message=message, actor=self.actor, now=utcnow())
             db.session.commit()
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except RetryRefused as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
             flash(f"Email #{message.id} is queued again: the relay sends it within a minute.", "success")
         return redirect(url_for(".details_view", id=message.id))
 

@@ -12,10 +12,12 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.admin.base import ScopedModelView
 from app.extensions import db
-from app.people.lockout import account_locked, unlock_user
+from app.people.actor import NotAllowed
+from app.people.lockout import unlock_user
 from app.people.models import User
 from app.people.roles import ROLES, Permission
 from app.people.service import UserRejected, invite_user, scope_choices, update_user
+from app.people.signin_rules import account_locked
 from app.people.twofactor import reset_two_factor, two_factor_summary
 from app.types import utcnow
 
@@ -78,9 +80,8 @@ class UserView(ScopedModelView):
         try:
             user = invite_user(db.session, email=form.email.data, role=form.role.data,
                                scope_code=form.scope_code.data, full_name=form.full_name.data,
-                               actor=self.actor, now=utcnow())
-            user.active = bool(form.active.data)
-            user.digests_enabled = bool(form.digests_enabled.data)
+                               actor=self.actor, now=utcnow(), active=bool(form.active.data),
+                               digests_enabled=bool(form.digests_enabled.data))
             db.session.commit()
         except UserRejected as exc:
             db.session.rollback()
@@ -124,9 +125,12 @@ class UserView(ScopedModelView):
     def reset_two_factor_view(self):
         """Remove a user's second factors (lost device) and sign them out everywhere (national admins)."""
         user = self._target()
-        if self.actor is None or user.id == self.actor.user_id:
+        try:
+            reset = reset_two_factor(db.session, user=user, actor=self.actor, now=utcnow())
+        except NotAllowed:
+            db.session.rollback()
             abort(403)
-        if reset_two_factor(db.session, user=user, actor=self.actor, now=utcnow()):
+        if reset:
             flash(f"Two-factor removed for {user.email}: they set it up again at their next sign-in.", "success")
         else:
             flash(f"{user.email} had no second factor.", "info")

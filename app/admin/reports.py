@@ -8,7 +8,7 @@ from datetime import date
 from flask import Response, abort, current_app, request, stream_with_context
 from flask_admin import expose
 
-from app.admin.base import TrackerBaseView
+from app.admin.base import TrackerBaseView, tracker_today
 from app.admin.exports import XLSX_MIME
 from app.extensions import db
 from app.people.roles import Permission
@@ -21,14 +21,10 @@ from app.reports.report_charts import REPORT_CHARTS, report_chart
 from app.reports.request import Geography, ReportRefused, ReportRequest, prepare_request, scope_choices
 from app.reports.service import TABLE_KEYS, build_report, build_table, record_download
 from app.reports.tables import preamble
-from app.timezone import london_today
 from app.types import utcnow
 
 FILE_FORMATS = {"csv": "text/csv", "xlsx": XLSX_MIME}
 
-
-def _today() -> date:
-    return london_today(utcnow())
 
 
 def _stream(handle):
@@ -57,7 +53,7 @@ class ReportsView(TrackerBaseView):
 
     def _checked(self) -> ReportRequest:
         try:
-            return self._request(_today())
+            return self._request(tracker_today())
         except ReportRefused as exc:
             abort(Response(str(exc), status=exc.status, mimetype="text/plain"))
 
@@ -75,7 +71,7 @@ class ReportsView(TrackerBaseView):
     @expose("/")
     def index(self):
         """The form, and the report it asks for (the last complete quarter of your scope by default)."""
-        today = _today()
+        today = tracker_today()
         report, error, status = None, None, 200
         try:
             checked = self._request(today)

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, request
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.admin.base import tracker_today
 from app.admin.exports import export_response
 from app.audit.models import AuditEvent
 from app.audit.service import action_label
@@ -17,18 +18,16 @@ from app.notifications.settings import NotificationSettings
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
-from app.reviews import recommendations
-from app.reviews.access import ReviewNotFound
+from app.reviews import lifecycle, recommendations
+from app.reviews.access import ReviewNotFound, may_access
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
-from app.reviews.lifecycle import can_close
 from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
 from app.reviews.timeline import timeline
 from app.reviews.types import RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType
-from app.timezone import london_today
 from app.types import utcnow
 
 HISTORY_LIMIT = 200
@@ -93,32 +92,40 @@ def _run(view, review: Review, action, success: str):
 
 
 def details_context(view, review: Review) -> dict:
-    """Everything the review page shows: fields, clocks, timeline, history, allowed actions."""
+    """Everything the review page shows: fields, clocks, timeline, history, and the actions the user may take.
+
+    An action is offered when the user may act on the review (app/reviews/access.py) and the lifecycle allows it;
+    `refusals` holds the lifecycle's reasons for each action it refuses (app/reviews/lifecycle.py: why_not), for
+    a screen that shows a disabled button with what is missing.
+    """
     actor = view.actor
-    today = london_today(utcnow())
+    today = tracker_today()
     history = db.session.scalars(
         select(AuditEvent).where(AuditEvent.review_id == review.id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(HISTORY_LIMIT)
     ).all()
-    is_rapid_open = review.review_type == ReviewType.RAPID and review.status == ReviewStatus.OPEN
+    refusals = {action: lifecycle.why_not(review, action) for action in lifecycle.ACTIONS}
+    refusals["track"] = recommendations.why_not_track(review)
+    may_edit = may_access(actor, review, Permission.EDIT_REVIEWS)
     return {
         "model": review,
         "review": review,
         "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
-        "updates": timeline(db.session, review),
+        "updates": timeline(db.session, review, actor=actor),
         "history": history,
         "field_label": label,
         "action_label": action_label,
         "today": today,
         "type_label": ReviewType(review.review_type).label,
         "status_label": ReviewStatus(review.status).label,
-        "can_edit": actor.can(Permission.EDIT_REVIEWS),
-        "can_post": actor.can(Permission.POST_UPDATES),
-        "can_decide": is_rapid_open and actor.can(Permission.EDIT_REVIEWS),
-        "can_close": review.status == ReviewStatus.OPEN and can_close(review) and actor.can(Permission.EDIT_REVIEWS),
-        "can_reopen": review.status == ReviewStatus.CLOSED and actor.can(Permission.REOPEN_REVIEWS),
-        "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
-        "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
+        "can_edit": may_edit,
+        "can_post": may_access(actor, review, Permission.POST_UPDATES),
+        "can_decide": may_edit and not refusals["decide"],
+        "can_close": may_edit and not refusals["close"],
+        "can_reopen": may_access(actor, review, Permission.REOPEN_REVIEWS) and not refusals["reopen"],
+        "can_snooze": may_access(actor, review, Permission.SNOOZE_REMINDERS) and not refusals["snooze"],
+        "can_track": may_edit and not refusals["track"],
+        "refusals": refusals,
         "action_statuses": RecommendationAction.STATUSES,
         "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
         "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
@@ -186,7 +193,8 @@ def snooze(view, review: Review):
         return view.redirect_to(review)
     return _run(view, review, lambda: review_actions.snooze_reminders(
         db.session, review=review, until=until, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
-        expected_version=_version()), "Reminders snoozed." if until else "Snooze lifted.")
+        expected_version=_version(), max_days=current_app.config["NOTIFICATIONS"]["snooze_max_days"]),
+        "Reminders snoozed." if until else "Snooze lifted.")
 
 
 def add_recommendation(view, review: Review):

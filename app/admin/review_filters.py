@@ -6,6 +6,7 @@ from flask import current_app, has_request_context
 from flask_admin.contrib.sqla import filters as sqla_filters
 from sqlalchemy import exists, select
 
+from app.admin.base import tracker_today
 from app.extensions import db
 from app.orgs.models import IntegratedCareBoard, Region, SubIcbLocation, Theme
 from app.people.web import current_actor
@@ -14,8 +15,6 @@ from app.reviews.clock_queries import any_due_within_condition, any_overdue_cond
 from app.reviews.clocks import CLOCK_LABELS
 from app.reviews.models import Review, ReviewTheme
 from app.reviews.types import STATUS_CHOICES, TYPE_CHOICES
-from app.timezone import london_today
-from app.types import utcnow
 
 
 def _scope():
@@ -103,9 +102,6 @@ class ThemeFilter(_CodeFilter):
         return "includes"
 
 
-def _today():
-    return london_today(utcnow())
-
 
 class OverdueFilter(sqla_filters.BaseSQLAFilter):
     """Reviews with an overdue clock (any, or a given kind)."""
@@ -113,8 +109,8 @@ class OverdueFilter(sqla_filters.BaseSQLAFilter):
     def apply(self, query, value, alias=None):
         config = current_app.config["CLOCKS"]
         if value == "any":
-            return query.filter(any_overdue_condition(today=_today(), config=config))
-        return query.filter(overdue_condition(value, today=_today(), config=config))
+            return query.filter(any_overdue_condition(today=tracker_today(), config=config))
+        return query.filter(overdue_condition(value, today=tracker_today(), config=config))
 
     def clean(self, value):
         if value != "any" and value not in CLOCK_LABELS:
@@ -129,7 +125,8 @@ class DueWithinFilter(sqla_filters.BaseSQLAFilter):
     """Reviews with a clock falling due in the next N days (not yet overdue)."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(any_due_within_condition(today=_today(), days=value, config=current_app.config["CLOCKS"]))
+        return query.filter(any_due_within_condition(today=tracker_today(), days=value,
+                                                     config=current_app.config["CLOCKS"]))
 
     def clean(self, value):
         days = int(value)

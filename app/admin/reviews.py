@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from app.admin import review_actions
-from app.admin.base import ScopedModelView
+from app.admin.base import ScopedModelView, tracker_today
 from app.admin.capped_count import CappedCount
 from app.admin.review_filters import review_filters
 from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
@@ -25,19 +25,15 @@ from app.reviews.identifier_search import identifier_clause
 from app.reviews.models import Review
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
 from app.reviews.types import ReviewStatus, ReviewType
-from app.timezone import london_today
 from app.types import utcnow
 
 RAG_BADGE = {"red": "badge-danger", "amber": "badge-warning", "green": "badge-success"}
 
 
-def _today() -> date:
-    return london_today(utcnow())
-
 
 def clock_badges(review: Review, *, today: date | None = None) -> Markup:
     """Coloured badges, one per running clock, for lists and the details page."""
-    clocks = review_clocks(review, today=today or _today(), config=current_app.config["CLOCKS"])
+    clocks = review_clocks(review, today=today or tracker_today(), config=current_app.config["CLOCKS"])
     if not clocks:
         return Markup('<span class="text-muted">stopped</span>')
     badge = Markup('<span class="badge {} clock-{}" title="{}: due {}">{}: {}</span>')
@@ -51,7 +47,7 @@ def _latest_update(view, context, model: Review, name) -> Markup:
     update = model.latest_update
     if update is None:
         return Markup('<span class="text-muted">none yet</span>')
-    age = (_today() - update.entry_date).days
+    age = (tracker_today() - update.entry_date).days
     text = update.text if len(update.text) <= 80 else update.text[:77] + "..."
     return Markup('{} <small class="text-muted">({}, {} days ago)</small>').format(
         text, f"{update.entry_date:%d %b %Y}", age)

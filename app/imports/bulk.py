@@ -22,9 +22,10 @@ from app.imports.plan import IDENTITY_FIELDS, ReviewIndex
 from app.imports.service import ImportRun
 from app.imports.writer import COLUMNS, ImportWrites
 from app.orgs.hierarchy import UnknownOrganisation, hierarchy_snapshot
-from app.people.actor import NotAllowed, require
+from app.people.actor import require
 from app.people.roles import Permission
 from app.reviews import lifecycle
+from app.reviews.access import require_review_access
 from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 from app.reviews.references import CachedReferences
 from app.reviews.rules import ReviewInput, Violation
@@ -177,7 +178,7 @@ class BulkImportRun(ImportRun):
 
     # -- update_review
     def _edit(self, review: SimpleNamespace, data: ReviewInput) -> None:
-        require(self.actor, Permission.EDIT_REVIEWS)
+        require_review_access(self.actor, review, Permission.EDIT_REVIEWS)
         data = data.normalised()
         before, proposed = judged_edit(review, data, self._check(data, review))
         if not diff(before, proposed):
@@ -203,9 +204,7 @@ class BulkImportRun(ImportRun):
         return review.latest_text
 
     def _add_update(self, row, review: SimpleNamespace) -> None:
-        require(self.actor, Permission.POST_UPDATES)
-        if not self.actor.scope.covers_location(review.organisation_code):
-            raise NotAllowed("the review is outside your scope")
+        require_review_access(self.actor, review, Permission.POST_UPDATES)
         text, entry_date = checked_entry(review, text=row.latest_update, entry_date=row.latest_update_on,
                                          today=self.today)
         update_id = self.writes.update_ids.take()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.orgs.models import HierarchyEntry, IntegratedCareBoard, LegacyCcgCode, SubIcbLocation
+from app.orgs.models import HierarchyEntry, LegacyCcgCode, SubIcbLocation
 
 
 class UnknownOrganisation(LookupError):
@@ -91,21 +91,3 @@ def current_location_for(session: Session, code: str) -> tuple[SubIcbLocation, s
             return location, legacy.legacy_code
     raise UnknownOrganisation(f"{code} is not a sub-ICB location, CCG or legacy CCG code")
 
-
-def locations_by_icb(session: Session) -> dict[str, list[SubIcbLocation]]:
-    """The current tree: ICB code to its sub-ICB locations."""
-    tree: dict[str, list[SubIcbLocation]] = {}
-    for loc in session.scalars(select(SubIcbLocation).order_by(SubIcbLocation.name)):
-        tree.setdefault(loc.icb_code, []).append(loc)
-    return tree
-
-
-def icbs_of_region(session: Session, region_code: str) -> list[IntegratedCareBoard]:
-    """The current ICBs of a region."""
-    return list(
-        session.scalars(
-            select(IntegratedCareBoard).where(IntegratedCareBoard.region_code == region_code).order_by(
-                IntegratedCareBoard.name
-            )
-        )
-    )

@@ -38,6 +38,13 @@ def require(actor: Actor, permission: Permission) -> None:
         raise NotAllowed(f"your role does not allow this ({permission.value.replace('_', ' ')})")
 
 
+def require_user_admin(actor: Actor | None) -> None:
+    """Refuse (NotAllowed) a person without the user-management permission. None is the command line or set-up code
+    run on the server itself (`flask users create`, demo data, tests' fixtures), recorded as "system" in the audit."""
+    if actor is not None:
+        require(actor, Permission.MANAGE_USERS)
+
+
 def system_actor(scope: Scope, name: str = "system") -> Actor:
     """An actor for command-line and background work, with national-admin rights within the given scope."""
     return Actor(user_id=None, email=name, role="national_admin", scope=scope, remote_addr=None)

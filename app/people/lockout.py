@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.people.actor import Actor
+from app.people.actor import Actor, require_user_admin
 from app.people.models import SignInFailure, User
 from app.people.signin_rules import account_locked
 
@@ -70,6 +70,7 @@ def register_failure(
 
 def unlock_user(session: Session, *, user: User, actor: Actor | None, now: datetime) -> bool:
     """Lift a lock and forget the failures that caused it (audited). False when the account was not locked."""
+    require_user_admin(actor)
     was_locked = account_locked(user, now=now)
     session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id))
     user.locked_until = None

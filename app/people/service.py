@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import diff, record
 from app.orgs.models import ENGLAND_CODE, ENGLAND_NAME, IntegratedCareBoard, Region, SubIcbLocation
 from app.orgs.scope import UnknownScope, scope_for_code
-from app.people.actor import Actor
+from app.people.actor import Actor, require_user_admin
 from app.people.models import Role, User
 from app.people.passwords import password_problems
 from app.people.roles import ROLE_SCOPE_KINDS, ROLES, check_role
@@ -70,8 +70,11 @@ def create_user(
     actor: Actor | None,
     now: datetime,
     check_strength: bool = True,
+    active: bool = True,
+    digests_enabled: bool = True,
 ) -> User:
-    """Create an active user with one role and one scope node."""
+    """Create a user (active unless told otherwise) with one role and one scope node (audited, with both flags)."""
+    require_user_admin(actor)
     email = normalise_email(email)
     scope_code = check_role_scope(session, role, scope_code)
     if session.scalar(select(User).where(func.lower(User.email) == email)) is not None:
@@ -84,11 +87,12 @@ def create_user(
     role_row = session.scalar(select(Role).where(Role.name == role))
     user = datastore.create_user(
         email=email, password=hash_password(password), roles=[role_row], scope_code=scope_code,
-        full_name=full_name, active=True,
+        full_name=full_name, active=active, digests_enabled=digests_enabled,
     )
     session.flush()
     record(session, action="user.create", actor=actor, now=now, entity="user", entity_id=user.id,
-           changes={"email": [None, email], "role": [None, role], "scope_code": [None, scope_code]})
+           changes={"email": [None, email], "role": [None, role], "scope_code": [None, scope_code],
+                    "active": [None, active], "digests_enabled": [None, digests_enabled]})
     return user
 
 
@@ -122,6 +126,7 @@ def update_user(
     now: datetime,
 ) -> User:
     """Change a user's role, scope, name, digest choice or enabled state; sign them out everywhere on change."""
+    require_user_admin(actor)
     scope_code = check_role_scope(session, role, scope_code)
     if actor is not None and actor.user_id == user.id and (not active or role != user.role_name):
         raise UserRejected("You cannot disable yourself or change your own role.")
@@ -153,8 +158,10 @@ def invite_user(
     full_name: str | None,
     actor: Actor | None,
     now: datetime,
+    active: bool = True,
+    digests_enabled: bool = True,
 ) -> User:
     """Create a user with an unusable random password; the caller sends them a set-your-password email."""
     return create_user(session, email=email, role=role, scope_code=scope_code,
                        password=secrets.token_urlsafe(32), full_name=full_name, actor=actor, now=now,
-                       check_strength=False)
+                       check_strength=False, active=active, digests_enabled=digests_enabled)

@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.people.actor import Actor
+from app.people.actor import Actor, NotAllowed, require_user_admin
 from app.people.models import User, WebAuthn
 
 
@@ -57,8 +57,12 @@ def two_factor_summary(user: User) -> str:
 def reset_two_factor(session: Session, *, user: User, actor: Actor | None, now: datetime) -> bool:
     """Remove every second factor (lost phone, no recovery code) and sign the user out everywhere (audited).
 
-    The user sets up a new second factor at their next sign-in when their role requires one.
+    The user sets up a new second factor at their next sign-in when their role requires one. A national admin
+    resets another user's, never their own (another admin checks who is asking).
     """
+    require_user_admin(actor)
+    if actor is not None and actor.user_id == user.id:
+        raise NotAllowed("You cannot reset your own two-factor sign-in: ask another national admin.")
     before = two_factor_summary(user)
     if before == "none":
         return False

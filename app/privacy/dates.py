@@ -3,7 +3,8 @@ date written right next to an age ("aged 34 (12/03/1987)").
 
 A date on its own (an incident or meeting date) is not a date of birth, and neither is a date separated
 from an age by words ("aged 78, died on 12 March 2021"). A date beside an age also has to be plausible as
-a birth date: the year plus the age must not be in the future (a 34-year-old is not born in 2021).
+a birth date: the year plus the age must not be in the future (a 34-year-old is not born in 2021). "Today" is
+an argument (the caller's day in England), never the host's clock.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ _ADJACENT = re.compile(r"[\s,;:()\[\]\u2013-]{0,6}")
 _ADJACENT_WINDOW = 30
 
 
-def _year(match: re.Match[str]) -> int | None:
+def _year(match: re.Match[str], today: date) -> int | None:
     """The four-digit year of a full-date match (two-digit years read as 19xx/20xx around today)."""
     raw = match.group("y1") or match.group("y2") or match.group("y3") or match.group("y4")
     if not raw:
@@ -71,7 +72,7 @@ def _year(match: re.Match[str]) -> int | None:
     raw = raw.lstrip("'")
     if len(raw) == 4:
         return int(raw)
-    century = 2000 if int(raw) <= date.today().year % 100 else 1900
+    century = 2000 if int(raw) <= today.year % 100 else 1900
     return century + int(raw)
 
 
@@ -81,7 +82,7 @@ def _after_label(text: str, label_end: int) -> bool:
     return bool(_FULL_DATE.match(text, position) or _PARTIAL_DATE.match(text, position))
 
 
-def _age_beside(text: str, start: int, end: int, year: int | None) -> bool:
+def _age_beside(text: str, start: int, end: int, year: int | None, today: date) -> bool:
     """True when an age is written right before or right after the date at text[start:end]."""
     for age in _AGE.finditer(text, max(0, start - _ADJACENT_WINDOW), min(len(text), end + _ADJACENT_WINDOW)):
         if age.end() <= start:
@@ -93,14 +94,15 @@ def _age_beside(text: str, start: int, end: int, year: int | None) -> bool:
         if not _ADJACENT.fullmatch(gap):
             continue
         years = int(next(value for value in age.groups() if value is not None))
-        if year is None or year + years <= date.today().year + 1:
+        if year is None or year + years <= today.year + 1:
             return True
     return False
 
 
-def has_date_of_birth(text: str) -> bool:
-    """True when the text contains what looks like a date of birth."""
+def has_date_of_birth(text: str, *, today: date) -> bool:
+    """True when the text contains what looks like a date of birth (judged on `today`)."""
     for label in _BIRTH_LABEL.finditer(text):
         if _after_label(text, label.end()):
             return True
-    return any(_age_beside(text, match.start(), match.end(), _year(match)) for match in _FULL_DATE.finditer(text))
+    return any(_age_beside(text, match.start(), match.end(), _year(match, today), today)
+               for match in _FULL_DATE.finditer(text))

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from app.privacy.dates import has_date_of_birth
 from app.privacy.names import has_name
 from app.privacy.patterns import Span, find_emails, find_nhs_numbers, find_phone_numbers, find_postcodes
+from app.timezone import london_today
+from app.types import utcnow
 
 # The kinds, in the order findings are reported, with the field-free description used in messages.
 KINDS: dict[str, str] = {
@@ -54,8 +57,9 @@ def _blank(text: str, spans: list[Span]) -> str:
     return "".join(chars)
 
 
-def scan_text(text: str | None, *, identifier: bool = False) -> list[Finding]:
-    """Findings in one text; identifier=True for StEIS/local id fields, where name-like words are judged strictly."""
+def scan_text(text: str | None, *, identifier: bool = False, today: date | None = None) -> list[Finding]:
+    """Findings in one text; identifier=True for StEIS/local id fields, where name-like words are judged strictly.
+    `today` (the caller's day; default: today in England) judges whether a date beside an age is a birth date."""
     if text is None:
         return []
     if not isinstance(text, str):
@@ -70,7 +74,7 @@ def scan_text(text: str | None, *, identifier: bool = False) -> list[Finding]:
     postcodes = find_postcodes(without_numbers)
     found = {
         "nhs_number": bool(nhs_numbers),
-        "date_of_birth": has_date_of_birth(without_emails),
+        "date_of_birth": has_date_of_birth(without_emails, today=today or london_today(utcnow())),
         "postcode": bool(postcodes),
         "email": bool(emails),
         "phone": bool(phones),
@@ -90,12 +94,13 @@ def check_fields(
     *,
     labels: Mapping[str, str] | None = None,
     identifier_fields: Collection[str] = (),
+    today: date | None = None,
 ) -> list[FieldFinding]:
-    """Scan several fields; labels maps field name -> human label used in messages."""
+    """Scan several fields; labels maps field name -> human label used in messages (`today` as for scan_text)."""
     results: list[FieldFinding] = []
     for field, value in fields.items():
         label = _label(field, labels)
-        for finding in scan_text(value, identifier=field in identifier_fields):
+        for finding in scan_text(value, identifier=field in identifier_fields, today=today):
             message = f"{label}: contains {finding.description} (patient identifiable data is not allowed here)"
             results.append(FieldFinding(field, finding.kind, message))
     return results

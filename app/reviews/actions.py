@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.people.actor import Actor, NotAllowed, require
+from app.people.actor import Actor
 from app.people.roles import Permission
+from app.privacy.guard import check_fields
 from app.reviews import lifecycle
+from app.reviews.access import require_review_access
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
@@ -22,12 +24,23 @@ from app.reviews.service import (
 )
 from app.reviews.types import RapidOutcome, ReviewType
 from app.timezone import london_today
+from config.schedule import NOTIFICATIONS
+
+REASON_LABELS = {"reason": "Reason"}
+SNOOZE_REASON_LENGTH = 300  # Review.snooze_reason's width
 
 
-def _guard(review: Review, actor: Actor, permission: Permission) -> None:
-    require(actor, permission)
-    if not actor.scope.covers_location(review.organisation_code):
-        raise NotAllowed("the review is outside your scope")
+def checked_reason(reason: str | None, *, today: date, max_length: int | None = None) -> str:
+    """A user's reason (trimmed), refused (ReviewRejected) when too long or holding patient-identifiable data: it is
+    stored on the review or in the append-only audit trail, where it could never be removed."""
+    reason = (reason or "").strip()
+    violations = [Violation(f.field, f.message) for f in check_fields({"reason": reason}, labels=REASON_LABELS,
+                                                                        today=today)]
+    if max_length is not None and len(reason) > max_length:
+        violations.append(Violation("reason", f"Reason must be at most {max_length} characters."))
+    if violations:
+        raise ReviewRejected(violations)
+    return reason
 
 
 def suggested_identifier(review: Any, outcome: RapidOutcome) -> str | None:
@@ -49,7 +62,7 @@ def decide_rapid_review(
 ) -> Review | None:
     """Record a rapid review's decision; on conversion create the new review pre-filled (or link `into`, an existing
     review it became, e.g. on import) and link both ways."""
-    _guard(review, actor, Permission.EDIT_REVIEWS)
+    require_review_access(actor, review, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
     if into is not None:
         check_conversion_target(review, into, outcome, actor, origin_ids=[o.id for o in into.converted_from])
@@ -97,8 +110,7 @@ def check_conversion_target(review: Any, into: Any, outcome: RapidOutcome, actor
     if outcome.becomes is None:
         raise ReviewRejected([Violation("converted_to_id", "A rapid review with no further review does not become "
                                                            "another review.")])
-    if not actor.scope.covers_location(into.organisation_code):
-        raise NotAllowed("the review it became is outside your scope")
+    require_review_access(actor, into, Permission.EDIT_REVIEWS)
     same_family = {ReviewType.SAR_MANDATORY, ReviewType.SAR_DISCRETIONARY} if outcome == RapidOutcome.SAR else {
         outcome.becomes}
     if into.id == review.id or into.review_type not in same_family:
@@ -112,7 +124,7 @@ def close_review(
     session: Session, *, review: Review, actor: Actor, now: datetime, expected_version: int | None
 ) -> None:
     """Close an open review whose report is signed off and published or embargoed."""
-    _guard(review, actor, Permission.EDIT_REVIEWS)
+    require_review_access(actor, review, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
     try:
         transition = lifecycle.close(review)
@@ -126,9 +138,11 @@ def close_review(
 def reopen_review(
     session: Session, *, review: Review, reason: str, actor: Actor, now: datetime, expected_version: int | None
 ) -> None:
-    """Reopen a closed review with a reason (national admins)."""
-    _guard(review, actor, Permission.REOPEN_REVIEWS)
+    """Reopen a closed review with a reason (national admins); the reason goes into the audit trail, so it is checked
+    for patient-identifiable data first."""
+    require_review_access(actor, review, Permission.REOPEN_REVIEWS)
     check_version(session, review, expected_version)
+    reason = checked_reason(reason, today=london_today(now))
     try:
         transition = lifecycle.reopen(review, reason=reason)
     except lifecycle.TransitionRefused as exc:
@@ -147,17 +161,22 @@ def snooze_reminders(
     actor: Actor,
     now: datetime,
     expected_version: int | None,
+    max_days: int = NOTIFICATIONS["snooze_max_days"],
 ) -> None:
-    """Pause stale-review reminders until a date, with a reason (None lifts the snooze)."""
-    _guard(review, actor, Permission.SNOOZE_REMINDERS)
+    """Pause stale-review reminders of an open review until a date at most `max_days` ahead (the screens pass the
+    configured NOTIFICATIONS["snooze_max_days"]), with a reason checked like any stored text (None lifts it)."""
+    require_review_access(actor, review, Permission.SNOOZE_REMINDERS)
     check_version(session, review, expected_version)
     today = london_today(now)
-    reason = (reason or "").strip()
+    reasons = lifecycle.why_not(review, "snooze")
+    if reasons and until is not None:
+        raise ReviewRejected([Violation("until", reason) for reason in reasons])
+    reason = checked_reason(reason, today=today, max_length=SNOOZE_REASON_LENGTH)
     if until is not None:
         if until <= today:
             raise ReviewRejected([Violation("until", "Snooze until must be a date after today.")])
-        if (until - today).days > 180:
-            raise ReviewRejected([Violation("until", "Reminders can be snoozed for at most 180 days.")])
+        if (until - today).days > max_days:
+            raise ReviewRejected([Violation("until", f"Reminders can be snoozed for at most {max_days} days.")])
         if not reason:
             raise ReviewRejected([Violation("reason", "Give a reason for snoozing the reminders.")])
     before = [review.snoozed_until, review.snooze_reason]

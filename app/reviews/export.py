@@ -86,10 +86,6 @@ EXPORT_COLUMNS: list[tuple[str, str, Callable[[Review], Any]]] = [
 EXPORT_HEADERS = [header for _, header, _ in EXPORT_COLUMNS]
 
 
-class ExportTooLarge(ValueError):
-    """More rows match than the export cap allows."""
-
-
 def _cell(value: Any) -> Any:
     """A cell value: text neutralised, dates kept as dates (ISO text in CSV, real date cells in XLSX)."""
     if isinstance(value, datetime):

@@ -28,15 +28,57 @@ def closing_date(review: Review) -> date | None:
     return review.publication_date or review.signed_off_date
 
 
+def closing_missing(review: Review) -> list[str]:
+    """What a review lacks to be closable: signed off, and published (date + public) or embargoed (with an embargo
+    review date). A rapid review never closes this way (it ends with its decision)."""
+    if review.review_type == ReviewType.RAPID:
+        return ["A rapid review ends with its decision (converted, or no further review), not by closing."]
+    missing = [] if review.signed_off_date else ["Date report signed off is missing."]
+    if review.publication_status == PublicationStatus.PUBLIC and review.publication_date is None:
+        missing.append("Date published is missing.")
+    elif review.publication_status == PublicationStatus.EMBARGOED and review.embargo_review_date is None:
+        missing.append("Embargo review date is missing.")
+    elif review.publication_status not in (PublicationStatus.PUBLIC, PublicationStatus.EMBARGOED):
+        missing.append("Publication is missing: published (public, with the date published) or embargoed (with an "
+                       "embargo review date).")
+    return missing
+
+
 def can_close(review: Review) -> bool:
     """Signed off, and published (date + public) or embargoed (with an embargo review date). Not rapid reviews."""
-    if review.review_type == ReviewType.RAPID or not review.signed_off_date:
-        return False
-    if review.publication_status == PublicationStatus.PUBLIC:
-        return review.publication_date is not None
-    if review.publication_status == PublicationStatus.EMBARGOED:
-        return review.embargo_review_date is not None
-    return False
+    return not closing_missing(review)
+
+
+ACTIONS = ("close", "reopen", "decide", "snooze")
+
+
+def why_not(review: Review, action: str) -> list[str]:
+    """The reasons the review's state refuses an action (one of ACTIONS), worded for the user; [] when allowed.
+
+    The transitions below and the services refuse with these very reasons, and a screen may show them beside a
+    disabled button ("Close: date published is missing"). Who may act (role, scope) is app/reviews/access.py's.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"{action!r} is not a review action (actions: {', '.join(ACTIONS)})")
+    if action == "close":
+        if review.status != ReviewStatus.OPEN and review.review_type != ReviewType.RAPID:
+            return [f"Only an open review can be closed; this one is {review.status}."]
+        return closing_missing(review)
+    if action == "reopen":
+        return [] if review.status == ReviewStatus.CLOSED else [
+            f"Only a closed review can be reopened; this one is {review.status}."]
+    if action == "decide":
+        if review.review_type != ReviewType.RAPID:
+            return ["Only a rapid review has a decision."]
+        return [] if review.status == ReviewStatus.OPEN else [f"The rapid review is already {review.status}."]
+    return [] if review.status == ReviewStatus.OPEN else [
+        f"Reminders are snoozed only while a review is open; this one is {review.status}."]
+
+
+def _refuse_unless_allowed(review: Review, action: str) -> None:
+    reasons = why_not(review, action)
+    if reasons:
+        raise TransitionRefused(" ".join(reasons))
 
 
 def _move(review: Review, to: ReviewStatus, reason: str, closed_on: date | None) -> Transition:
@@ -70,19 +112,14 @@ def edit_violations(review: Review) -> list[Violation]:
 
 def close(review: Review) -> Transition:
     """Close an open review that is signed off and published or embargoed (e.g. after a reopening)."""
-    if review.status != ReviewStatus.OPEN:
-        raise TransitionRefused(f"Only an open review can be closed; this one is {review.status}.")
-    if not can_close(review):
-        raise TransitionRefused("A review closes only when its report is signed off and published "
-                                "(publication date, public) or embargoed (with an embargo review date).")
+    _refuse_unless_allowed(review, "close")
     how = "published" if review.publication_status == PublicationStatus.PUBLIC else "embargoed"
     return _move(review, ReviewStatus.CLOSED, f"report signed off and {how}", closing_date(review))
 
 
 def reopen(review: Review, *, reason: str) -> Transition:
     """Reopen a closed review (national admins only; the caller checks the role). A reason is required."""
-    if review.status != ReviewStatus.CLOSED:
-        raise TransitionRefused(f"Only a closed review can be reopened; this one is {review.status}.")
+    _refuse_unless_allowed(review, "reopen")
     if not (reason or "").strip():
         raise TransitionRefused("Give a reason for reopening the review.")
     if review.review_type == ReviewType.RAPID:
@@ -93,10 +130,7 @@ def reopen(review: Review, *, reason: str) -> Transition:
 
 def decide_rapid_review(review: Review, *, outcome: RapidOutcome, decision_date: date, today: date) -> Transition:
     """Record a rapid review's decision: it converts to a full review or closes with no further review."""
-    if review.review_type != ReviewType.RAPID:
-        raise TransitionRefused("Only a rapid review has a decision.")
-    if review.status != ReviewStatus.OPEN:
-        raise TransitionRefused(f"The rapid review is already {review.status}.")
+    _refuse_unless_allowed(review, "decide")
     if decision_date > today:
         raise TransitionRefused("Decision date cannot be in the future.")
     if review.notification_date and decision_date < review.notification_date:

@@ -7,16 +7,17 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.audit.service import diff, record
 from app.orgs.hierarchy import RecordedHierarchy, UnknownOrganisation, resolve_on
-from app.people.actor import Actor, NotAllowed, require
+from app.people.actor import Actor, require
 from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reviews import lifecycle
+from app.reviews.access import require_review_access
 from app.reviews.fields import FIELD_LABELS, FREE_TEXT_FIELDS, IDENTIFIER_FIELDS, label
 from app.reviews.models import Review, ReviewTheme
 from app.reviews.references import ReferenceData, SessionReferences, reference_violations
@@ -70,10 +71,10 @@ def input_from_review(review: Review) -> ReviewInput:
     return ReviewInput(**values, themes=review.theme_codes)
 
 
-def privacy_violations(data: ReviewInput) -> list[Violation]:
+def privacy_violations(data: ReviewInput, *, today: date | None = None) -> list[Violation]:
     """Patient-identifiable data found in the identifier and free-text fields (never echoing the value)."""
     texts = {name: getattr(data, name) for name in IDENTIFIER_FIELDS + FREE_TEXT_FIELDS}
-    findings = check_fields(texts, labels=FIELD_LABELS, identifier_fields=IDENTIFIER_FIELDS)
+    findings = check_fields(texts, labels=FIELD_LABELS, identifier_fields=IDENTIFIER_FIELDS, today=today)
     return [Violation(f.field, f.message) for f in findings]
 
 
@@ -89,7 +90,8 @@ def check_with(refs: ReferenceData, data: ReviewInput, *, actor: Actor, today: d
                review_id: int | None = None) -> list[Violation]:
     """check_input with the reference data looked up by `refs` (the database, or a cache for many reviews)."""
     data = data.normalised()
-    return validate(data, today=today) + reference_violations(refs, data, actor, review_id) + privacy_violations(data)
+    return (validate(data, today=today) + reference_violations(refs, data, actor, review_id)
+            + privacy_violations(data, today=today))
 
 
 def apply_input(target: Any, data: ReviewInput, entry: RecordedHierarchy) -> None:
@@ -194,8 +196,9 @@ def check_version(
 def update_review(
     session: Session, *, review: Review, expected_version: int | None, data: ReviewInput, actor: Actor, now: datetime
 ) -> Review:
-    """Save an edit of a review the actor can see, refusing stale versions and broken rules."""
-    require(actor, Permission.EDIT_REVIEWS)
+    """Save an edit of a review the actor may edit (role and scope), refusing stale versions and broken rules; the
+    organisation it moves to must be in the actor's scope too."""
+    require_review_access(actor, review, Permission.EDIT_REVIEWS)
     data = data.normalised()
     check_version(session, review, expected_version, yours=vars(data))
     before, proposed = judged_edit(review, data, check_input(session, data, actor=actor, today=london_today(now),
@@ -231,9 +234,7 @@ def delete_review(
     session: Session, *, review: Review, expected_version: int | None, actor: Actor, now: datetime
 ) -> None:
     """Delete a review (national admins), keeping its last state in the audit trail."""
-    require(actor, Permission.DELETE_REVIEWS)
-    if not actor.scope.covers_location(review.organisation_code):
-        raise NotAllowed("the review is outside your scope")
+    require_review_access(actor, review, Permission.DELETE_REVIEWS)
     check_version(session, review, expected_version)
     if review.converted_from:
         raise ReviewRejected([Violation("id", "This review was converted from a rapid review; delete is refused "
@@ -246,8 +247,3 @@ def delete_review(
     session.flush()
     record(session, action="review.delete", actor=actor, now=now, entity="review", entity_id=rid,
            review_id=rid, review_version=version + 1, changes=diff(before, {}))
-
-
-def count_reviews(session: Session) -> int:
-    """How many reviews exist (all scopes; for commands and checks)."""
-    return session.scalar(select(func.count(Review.id))) or 0

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.people.actor import Actor, NotAllowed, require
+from app.people.actor import Actor
 from app.people.roles import Permission
 from app.privacy.guard import check_fields
+from app.reviews.access import require_review_access
 from app.reviews.models import Review, ReviewUpdate
 from app.reviews.rules import Violation
 from app.reviews.service import ReviewRejected, check_version
@@ -33,7 +34,8 @@ def checked_entry(review: Any, *, text: str | None, entry_date: date | None, tod
         violations.append(Violation("entry_date", "Update date cannot be in the future."))
     if entry_date < review.date_added:
         violations.append(Violation("entry_date", "Update date cannot be before the date the review was added."))
-    violations += [Violation(f.field, f.message) for f in check_fields({"text": text}, labels={"text": "Update"})]
+    violations += [Violation(f.field, f.message) for f in check_fields({"text": text}, labels={"text": "Update"},
+                                                                       today=today)]
     if violations:
         raise ReviewRejected(violations)
     return text, entry_date
@@ -56,9 +58,7 @@ def add_update(
     expected_version: int | None,
 ) -> ReviewUpdate:
     """Append a timeline entry (checked for patient-identifiable data) and make it the latest if newest."""
-    require(actor, Permission.POST_UPDATES)
-    if not actor.scope.covers_location(review.organisation_code):
-        raise NotAllowed("the review is outside your scope")
+    require_review_access(actor, review, Permission.POST_UPDATES)
     check_version(session, review, expected_version)
     text, entry_date = checked_entry(review, text=text, entry_date=entry_date, today=london_today(now))
     update = ReviewUpdate(review=review, entry_date=entry_date, text=text, author_id=actor.user_id,
@@ -78,8 +78,9 @@ def add_update(
     return update
 
 
-def timeline(session: Session, review: Review) -> list[ReviewUpdate]:
-    """A review's timeline, newest first."""
+def timeline(session: Session, review: Review, *, actor: Actor) -> list[ReviewUpdate]:
+    """A review's timeline, newest first (for an actor who may read the review)."""
+    require_review_access(actor, review, Permission.READ_REVIEWS)
     return list(
         session.scalars(
             select(ReviewUpdate).where(ReviewUpdate.review_id == review.id)

@@ -30,7 +30,7 @@ def test_the_newest_timeline_entry_is_the_latest_update(session):
                actor=dp(session), now=NOW, expected_version=review.version)
     session.commit()
     assert review.latest_update.text == "Panel met." and review.latest_update_on == date(2026, 2, 10)
-    assert [u.text for u in timeline(session, review)] == ["Panel met.", "Late note about January.",
+    assert [u.text for u in timeline(session, review, actor=dp(session))] == ["Panel met.", "Late note about January.",
                                                            "Chronologies requested."]
 
 
@@ -142,4 +142,4 @@ def test_timeline_and_status_actions_also_refuse_stale_versions(session):
         actions.decide_rapid_review(session, review=review, outcome=RapidOutcome.CSPR, decision_date=date(2026, 10, 9),
                                     actor=dp(session), now=NOW, expected_version=opened)
     session.rollback()
-    assert review.status == "open" and len(timeline(session, review)) == 1
+    assert review.status == "open" and len(timeline(session, review, actor=dp(session))) == 1

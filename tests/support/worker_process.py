@@ -12,10 +12,12 @@ import os
 import sys
 
 from app.factory import create_app
+from tests.support.clock import start_test_clock
 
 
 def main() -> None:
-    """Build the test app from the JSON overrides and run a worker until killed."""
+    """Build the test app from the JSON overrides and run a worker until killed (on the run's clock)."""
+    start_test_clock()
 
     app = create_app("test", json.loads(sys.argv[1]))
     app.extensions["celery"].worker_main([
