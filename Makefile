@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 REQ_HASH := $(shell cat requirements.txt | md5sum | cut -c1-12)
-DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+RUN_HASH := $(shell cat requirements.txt requirements-run.txt | md5sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.txt requirements-run.txt requirements-dev.txt | md5sum | cut -c1-12)
 RUNTIME_STAMP := $(VENV)/.runtime-$(REQ_HASH)
+RUN_STAMP := $(VENV)/.run-$(RUN_HASH)
 DEV_STAMP := $(VENV)/.dev-$(DEV_HASH)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint security-scan bench load-test run-prod-local clean deps dev-deps system-packages
+.PHONY: run test test-postgres test-dates lint security-scan bench load-test run-prod-local clean deps run-deps dev-deps system-packages
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -20,18 +22,25 @@ $(RUNTIME_STAMP): $(BIN)/python requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	@rm -f $(VENV)/.runtime-*; touch $@
 
-$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+# requirements.txt is what production installs; requirements-run.txt adds the local stack (embedded Redis, mail
+# catcher) that make run and the tests start; requirements-dev.txt adds the test and tooling packages.
+$(RUN_STAMP): $(RUNTIME_STAMP) requirements-run.txt
+	$(BIN)/pip install -q -r requirements-run.txt
+	@rm -f $(VENV)/.run-*; touch $@
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	@rm -f $(VENV)/.dev-*; touch $@
 
 deps: $(RUNTIME_STAMP)
+run-deps: $(RUN_STAMP)
 dev-deps: $(DEV_STAMP)
 
 system-packages:
 	@scripts/ensure-system-packages.sh chromium postgresql
 
 ## make run: set up, migrate, load reference + demo data, run web, worker, beat, Redis and the mail catcher.
-run: deps
+run: run-deps
 	@$(BIN)/python -m devtools.run
 
 ## make test: set up and run the whole suite (it starts its own Redis, SMTP server, worker and PostgreSQL).
@@ -45,7 +54,7 @@ test-postgres: dev-deps system-packages
 	TRACKER_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make run-prod-local: PostgreSQL + Redis + gunicorn (2 workers) + 2 Celery workers + beat, production config.
-run-prod-local: deps system-packages
+run-prod-local: run-deps system-packages
 	@$(BIN)/python -m devtools.run_prod_local
 
 ## make bench: 1k / 100k / 1M reviews on SQLite and PostgreSQL, every page, report, job, import and export;
@@ -68,7 +77,7 @@ lint: dev-deps
 	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
 
 ## make security-scan: sqlmap + wapiti against a throwaway local instance, signed in (docs/SECURITY.md).
-security-scan: deps
+security-scan: run-deps
 	@scripts/ensure-system-packages.sh sqlmap wapiti
 	$(BIN)/python -m devtools.security_scan
 

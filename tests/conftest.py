@@ -50,6 +50,25 @@ def pytest_unconfigure(config):
         traveller.stop()
 
 
+# The markers are derived from what a test uses, so they can never drift from what they describe:
+#   database  - the test uses the test database (its fixtures reach `database_template`); the PostgreSQL pass runs
+#               exactly these (`make test-postgres` selects `-m database`): a test that never touches the database
+#               cannot behave differently on PostgreSQL, so running it twice buys nothing.
+#   services  - the test uses the run's real Redis or SMTP sink (tests/support/services.py).
+DATABASE_FIXTURE = "database_template"
+SERVICE_FIXTURES = frozenset({"redis_service", "smtp_service"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test `database` / `services` from the fixtures it actually uses."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if DATABASE_FIXTURE in used:
+            item.add_marker(pytest.mark.database)
+        if used & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.services)
+
+
 def pytest_report_header(config):
     """Say which database and which "now" the run uses."""
     now = os.environ.get(NOW_VAR)

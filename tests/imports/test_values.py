@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.imports.headers import IGNORE, recognise
 from app.imports.values import (
     DATE_HELP,
     CellError,
@@ -16,7 +17,7 @@ from app.imports.values import (
     parse_review_type,
     value_kind,
 )
-from app.reviews.export import EXPORT_COLUMNS, neutralise
+from app.reviews.export import EXPORT_COLUMNS, EXPORT_HEADERS, neutralise
 from app.reviews.types import TYPE_LABELS, TYPE_SHORT, RapidOutcome, ReviewType
 
 NOV_3 = date(2021, 11, 3)
@@ -138,5 +139,50 @@ def test_value_kinds_never_show_the_value():
         "blank", "blank", "yes/no", "date", "number", "formula", "number or date text", "text"]
 
 
-def test_export_columns_are_all_known():
-    assert len(EXPORT_COLUMNS) > 30
+EXPECTED_EXPORT = [
+    ("id", "Tracker number", "tracker_number"),
+    ("status", "Status", "status"),
+    ("review_type", "Type of review", "review_type"),
+    ("type_other_description", "Other review type (description)", "type_other_description"),
+    ("date_added", "Date added", "date_added"),
+    ("organisation_code", "Sub-ICB location code", "organisation_code"),
+    ("recorded_organisation_name", "Sub-ICB location (CCG) as recorded", "organisation_name"),
+    ("recorded_icb_code", "ICB / ICS code as recorded", IGNORE),
+    ("recorded_icb_name", "ICB / ICS as recorded", IGNORE),
+    ("recorded_region_code", "Region code as recorded", IGNORE),
+    ("recorded_region_name", "Region as recorded", IGNORE),
+    ("dp_initials", "Designated professional's initials", "dp_initials"),
+    ("partnership", "Safeguarding partnership / board / CSP", "partnership"),
+    ("steis_number", "StEIS number", "steis_number"),
+    ("lfpse_reference", "LFPSE reference", "lfpse_reference"),
+    ("local_identifier", "Local identifier", "local_identifier"),
+    ("incident_date", "Incident date", "incident_date"),
+    ("notification_date", "Notification date", "notification_date"),
+    ("decision_date", "Decision date", "decision_date"),
+    ("rapid_outcome", "Rapid review decision", "rapid_outcome"),
+    ("overview", "Brief overview", "overview"),
+    ("theme_1", "Theme 1", "theme_1"),
+    ("theme_2", "Theme 2", "theme_2"),
+    ("theme_3", "Theme 3", "theme_3"),
+    ("media_interest", "Media interest", "media_interest"),
+    ("latest_update", "Latest update", "latest_update"),
+    ("latest_update_on", "Latest update date", "latest_update_on"),
+    ("signed_off_date", "Date report signed off", "signed_off_date"),
+    ("publication_date", "Publication date", "publication_date"),
+    ("publication_status", "Public / embargoed", "publication_status"),
+    ("embargo_review_date", "Embargo review date", "embargo_review_date"),
+    ("report_url", "Web link to report", "report_url"),
+    ("learning_1", "Organisational learning 1", "learning_1"),
+    ("learning_2", "Organisational learning 2", "learning_2"),
+    ("learning_3", "Organisational learning 3", "learning_3"),
+    ("recommendations", "Lessons learned / recommendations", "recommendations"),
+    ("converted_to_id", "Converted to", "converted_to"),
+]
+
+
+def test_export_columns_are_the_record_in_order_and_the_import_reads_each_header_back():
+    assert [(key, header) for key, header, _ in EXPORT_COLUMNS] == [(key, header) for key, header, _ in
+                                                                     EXPECTED_EXPORT]
+    assert [header for _, header, _ in EXPECTED_EXPORT] == EXPORT_HEADERS
+    assert {header: recognise(header) for _, header, _ in EXPORT_COLUMNS} == {
+        header: target for _, header, target in EXPECTED_EXPORT}

@@ -29,7 +29,6 @@ from tests.support.reviews import make_review
 from tests.support.services import running_worker
 from tests.support.web import page_token, sign_in
 
-pytestmark = pytest.mark.services
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -60,11 +59,12 @@ def settle(session, smtp, expected: int, timeout: float = 30) -> None:
 
 
 def test_every_task_delivered_twice_sends_nothing_more(app, session, smtp):
-    today = london_today(utcnow())
+    now = utcnow()
+    today = london_today(now)
     make_review(session, local_identifier="WORKER-DHR", review_type="DHR", date_added=today - timedelta(days=300),
-                incident_date=today - timedelta(days=310))
+                incident_date=today - timedelta(days=310), now=now)
     make_review(session, local_identifier="WORKER-SAR", date_added=today - timedelta(days=100),
-                incident_date=today - timedelta(days=110))
+                incident_date=today - timedelta(days=110), now=now)
     scans = ["stale-reminders", "chasers", "weekly-digest", "monthly-digest", "quarterly-digest"]
     with running_worker(app):
         publish(app, *scans, *scans, "relay", "relay")

@@ -10,13 +10,12 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from devtools.chromium import launch_browser
-from devtools.ports import free_port
 
 
 @contextmanager
 def live_server(app) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 in a thread; yields the base URL and stops the server afterwards."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the kernel picks a free one, no race
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
