@@ -10,6 +10,13 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(REQ_HASH)
 RUN_STAMP := $(VENV)/.run-$(RUN_HASH)
 DEV_STAMP := $(VENV)/.dev-$(DEV_HASH)
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist; each has its own template database, PostgreSQL cluster, Redis and SMTP sink on free
+# ports). PYTEST_WORKERS=1 runs in one process, as before.
+PYTEST_WORKERS ?= 2
+XDIST := $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal,)
+# The far-apart days `make test-dates` runs the suite on (TRACKER_TEST_NOW, tests/support/clock.py).
+TEST_DATES ?= 2027-06-30 2030-01-02
+DATES_ARGS ?=
 
 .PHONY: run test test-postgres test-dates lint security-scan bench load-test run-prod-local clean deps run-deps dev-deps system-packages
 
@@ -44,14 +51,23 @@ run: run-deps
 	@$(BIN)/python -m devtools.run
 
 ## make test: set up and run the whole suite (it starts its own Redis, SMTP server, worker and PostgreSQL).
+## TRACKER_TEST_NOW=2030-01-02 make test runs it on another day.
 test: dev-deps system-packages
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app workflows config
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-## make test-postgres: the same suite against a throwaway PostgreSQL cluster.
+## make test-postgres: every test that uses the database, against a throwaway PostgreSQL cluster (a test that never
+## touches the database cannot behave differently there: the `database` marker is set from the fixtures it uses).
 test-postgres: dev-deps system-packages
-	TRACKER_TEST_DATABASE=postgres $(BIN)/pytest $(PYTEST_ARGS)
+	TRACKER_TEST_DATABASE=postgres $(BIN)/pytest $(XDIST) -m database $(PYTEST_ARGS)
+
+## make test-dates: the suite on each day of TEST_DATES (DATES_ARGS narrows it, e.g. DATES_ARGS='-m "not database"').
+test-dates: dev-deps system-packages
+	@set -e; for day in $(TEST_DATES); do \
+	  echo "== the suite on $$day"; \
+	  TRACKER_TEST_NOW=$$day $(BIN)/pytest $(XDIST) $(DATES_ARGS) $(PYTEST_ARGS); \
+	done
 
 ## make run-prod-local: PostgreSQL + Redis + gunicorn (2 workers) + 2 Celery workers + beat, production config.
 run-prod-local: run-deps system-packages

@@ -119,7 +119,9 @@ def copy_database(template: dict, tmp_path: Path):
         admin_url = cluster.url
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template["template"]}"'))
+            # FILE_COPY: a plain file copy of the small template, several times faster than PostgreSQL 15's default
+            # WAL_LOG on this throwaway cluster (fsync off), measured 0.06 s against 0.14-0.26 s per test.
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template["template"]}" STRATEGY FILE_COPY'))
         engine.dispose()
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")

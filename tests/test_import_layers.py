@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("flask_security", "zxcvbn", "flask_admin", "webauthn")
 
 
-def modules_after_import(module: str) -> set[str]:
+@cache  # one fresh interpreter per module (the factory's is shared by two tests)
+def modules_after_import(module: str) -> frozenset[str]:
     """The top-level packages loaded by importing `module` in a fresh interpreter."""
     code = f"import json, sys; import {module}; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                             env={"TRACKER_ENV": "test", "PATH": ""})
-    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+    return frozenset(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize("module", ["app.reviews.lifecycle", "app.reviews.rules", "app.reviews.clocks",
