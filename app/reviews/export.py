@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.audit.service import record
 from app.people.actor import Actor
+from app.privacy.guard import scan_text
 from app.reviews.fields import label
 from app.reviews.models import Review
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
+from app.timezone import london_today
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
@@ -153,7 +155,12 @@ def xlsx_file(rows: Iterable[list[Any]], *, sheet_title: str = "Reviews") -> Bin
 def record_export(
     session: Session, *, actor: Actor, now: datetime, export_type: str, rows: int, described: dict
 ) -> None:
-    """Write the export to the audit trail."""
+    """Write the export to the audit trail, with the search and filters the user typed unless they hold what looks like
+    patient-identifiable data (the trail is append-only: such text is withheld, naming only what kind it was)."""
+    search, filters = described.get("search"), described.get("filters")
+    kinds = [f.description for f in scan_text(f"{search or ''}\n" + "\n".join(filters or []),
+                                                today=london_today(now))]
+    asked = (f"search and filters withheld (they held {' and '.join(kinds)})" if kinds
+             else f"search {search!r}; filters {filters}")
     record(session, action="review.export", actor=actor, now=now, entity="review",
-           detail=f"exported {rows} reviews as {export_type}; scope {actor.scope.code}; "
-                  f"search {described.get('search')!r}; filters {described.get('filters')}")
+           detail=f"exported {rows} reviews as {export_type}; scope {actor.scope.code}; {asked}")

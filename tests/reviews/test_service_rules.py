@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor, NotAllowed
 from app.reviews import actions, lifecycle, recommendations
+from app.reviews.export import record_export
 from app.reviews.models import RecommendationAction, Review, ReviewUpdate
 from app.reviews.service import ReviewRejected, delete_review, input_from_review, update_review
 from app.reviews.timeline import add_update, timeline
@@ -236,3 +237,16 @@ def test_why_not_covers_every_action_and_agrees_with_the_transitions(session):
         lifecycle.close(closed)
     with pytest.raises(ValueError, match="not a review action"):
         lifecycle.why_not(open_review, "archive")
+
+
+def test_a_search_typed_before_an_export_is_kept_out_of_the_audit_trail_when_it_holds_patient_data(session):
+    national = person(session, "national_admin", "ENG")
+    record_export(session, actor=national, now=NOW, export_type="csv", rows=0,
+                  described={"search": f"{NHS_NUMBER}", "filters": [f"local_identifier_contains={NHS_NUMBER}"]})
+    record_export(session, actor=national, now=NOW, export_type="csv", rows=1,
+                  described={"search": "SAR-NCL-2025", "filters": ["type_of_review_equals=SAR_MANDATORY"]})
+    session.commit()
+    withheld, kept = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "review.export")
+                                     .order_by(AuditEvent.id))
+    assert "943" not in withheld and "withheld" in withheld and "an NHS number" in withheld
+    assert "'SAR-NCL-2025'" in kept and "type_of_review_equals=SAR_MANDATORY" in kept
