@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.reviews.fields import label
 from app.reviews.models import Review
 from app.reviews.rules import Violation
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
@@ -33,13 +34,13 @@ def closing_missing(review: Review) -> list[str]:
     review date). A rapid review never closes this way (it ends with its decision)."""
     if review.review_type == ReviewType.RAPID:
         return ["A rapid review ends with its decision (converted, or no further review), not by closing."]
-    missing = [] if review.signed_off_date else ["Date report signed off is missing."]
+    missing = [] if review.signed_off_date else [f"{label('signed_off_date')} is missing."]
     if review.publication_status == PublicationStatus.PUBLIC and review.publication_date is None:
-        missing.append("Date published is missing.")
+        missing.append(f"{label('publication_date')} is missing.")
     elif review.publication_status == PublicationStatus.EMBARGOED and review.embargo_review_date is None:
-        missing.append("Embargo review date is missing.")
+        missing.append(f"{label('embargo_review_date')} is missing.")
     elif review.publication_status not in (PublicationStatus.PUBLIC, PublicationStatus.EMBARGOED):
-        missing.append("Publication is missing: published (public, with the date published) or embargoed (with an "
+        missing.append("Publication is missing: published (public, with the publication date) or embargoed (with an "
                        "embargo review date).")
     return missing
 

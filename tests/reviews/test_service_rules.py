@@ -210,10 +210,10 @@ def test_the_snooze_cap_is_configuration(session):
 def test_why_not_close_names_what_is_missing(session):
     review = make_review(session, signed_off_date=date(2026, 3, 1))
     assert lifecycle.why_not(review, "close") == [
-        "Publication is missing: published (public, with the date published) or embargoed (with an embargo review "
+        "Publication is missing: published (public, with the publication date) or embargoed (with an embargo review "
         "date)."]
     review.publication_status = "public"
-    assert lifecycle.why_not(review, "close") == ["Date published is missing."]
+    assert lifecycle.why_not(review, "close") == ["Publication date is missing."]
     review.publication_date = date(2026, 4, 1)
     assert lifecycle.why_not(review, "close") == []
     review.signed_off_date = None
