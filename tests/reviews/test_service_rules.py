@@ -4,7 +4,7 @@ The admin screens check too, but a service called directly (the command line, a 
 future API) must refuse exactly as the screen does, and change nothing.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -205,6 +205,21 @@ def test_the_snooze_cap_is_configuration(session):
     actions.snooze_reminders(session, review=review, until=today + timedelta(days=cap + 1), reason="Court case.",
                              actor=person(session), now=NOW, expected_version=review.version, max_days=cap + 1)
     assert review.snoozed_until == today + timedelta(days=cap + 1)
+
+
+def test_the_guard_judges_a_birth_date_on_the_services_day_not_the_hosts(session):
+    """"Aged 30 (12/03/2000)" is a plausible birth date only from 2029 on (app/privacy/dates.py): the service's `now`
+    decides, whatever the host's clock says (it used to read date.today())."""
+    text = "Panel met the mother, aged 30 (12/03/2000)."
+    review = make_review(session)
+    kept = add_update(session, review=review, text=text, entry_date=None, actor=person(session), now=NOW,
+                      expected_version=review.version)
+    assert kept.text == text
+    later = datetime(2031, 1, 10, 10, 0, tzinfo=UTC)
+    with pytest.raises(ReviewRejected) as refused:
+        add_update(session, review=review, text=text, entry_date=None, actor=person(session), now=later,
+                   expected_version=review.version)
+    assert [(v.field, "a date of birth" in v.message) for v in refused.value.violations] == [("text", True)]
 
 
 def test_why_not_close_names_what_is_missing(session):
