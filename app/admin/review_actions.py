@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.audit.service import action_label
 from app.extensions import db
 from app.notifications.plan import notification_plan
+from app.orgs.models import Partnership
 from app.notifications.settings import NotificationSettings
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
@@ -92,6 +93,26 @@ def _run(view, review: Review, action, success: str):
     return view.redirect_to(review)
 
 
+def decision_choices() -> list[tuple[str, str]]:
+    """The decide form's choices: each outcome with each review type it may become (SAR mandatory or discretionary,
+    DHR adult or child), then no further review."""
+    out = []
+    for outcome in RapidOutcome:
+        family = outcome.family
+        if len(family) > 1:
+            out += [(f"{outcome.value}:{t.value}", ReviewType(t).label) for t in family]
+        else:
+            out.append((outcome.value, RAPID_OUTCOME_LABELS[outcome]))
+    return out
+
+
+def partnership_choices(scope) -> list[tuple[int, str]]:
+    """Active partnerships the user may choose, with their kind (the decide form's new-review partnership)."""
+    query = select(Partnership).where(Partnership.active.is_(True), scope.icb_clause(Partnership.icb_code))
+    return [(p.id, f"{p.name} ({Partnership.KINDS.get(p.kind, p.kind)})")
+            for p in db.session.scalars(query.order_by(Partnership.name))]
+
+
 def details_context(view, review: Review) -> dict:
     """Everything the review page shows: fields, clocks, timeline, history, allowed actions."""
     actor = view.actor
@@ -120,7 +141,8 @@ def details_context(view, review: Review) -> dict:
         "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
         "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
         "action_statuses": RecommendationAction.STATUSES,
-        "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
+        "outcomes": decision_choices(),
+        "partnership_choices": partnership_choices(actor.scope),
         "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
         "return_url": view.get_url(".index_view"),
         "notification_plan": notification_plan(db.session, review, today=today,
@@ -139,11 +161,14 @@ def add_update(view, review: Review):
 
 def decide(view, review: Review):
     """POST a rapid review decision (convert, or no further review)."""
+    code, _, subtype = request.form.get("outcome", "").partition(":")
     try:
-        outcome = RapidOutcome(request.form.get("outcome", ""))
+        outcome = RapidOutcome(code)
+        becomes = ReviewType(subtype) if subtype else None
     except ValueError:
         flash("Choose the rapid review's decision.", "error")
         return view.redirect_to(review)
+    partnership = request.form.get("partnership_id", "")
     decision_date = _parse_date(request.form.get("decision_date"))
     if decision_date is None:
         flash("Decision date is required (YYYY-MM-DD).", "error")
@@ -158,7 +183,8 @@ def decide(view, review: Review):
 
     return _run(view, review, lambda: review_actions.decide_rapid_review(
         db.session, review=review, outcome=outcome, decision_date=decision_date, actor=actor, now=utcnow(),
-        expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None),
+        expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None,
+        becomes=becomes, partnership_id=int(partnership) if partnership.isdigit() else None),
         message)
 
 
