@@ -13,13 +13,13 @@ from app.audit.models import AuditEvent
 from app.audit.service import action_label
 from app.extensions import db
 from app.notifications.plan import notification_plan
-from app.orgs.models import Partnership
 from app.notifications.settings import NotificationSettings
+from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
-from app.reviews import recommendations
-from app.reviews.access import ReviewNotFound
+from app.reviews import links, recommendations
+from app.reviews.access import ReviewNotFound, load_review
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
@@ -28,7 +28,7 @@ from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
 from app.reviews.timeline import timeline
-from app.reviews.types import RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import DHR_TYPES, RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType, type_label
 from app.timezone import london_today
 from app.types import utcnow
 
@@ -65,7 +65,7 @@ def flash_conflict(exc: EditConflict) -> None:
 
 
 def _refused(exc: Exception) -> None:
-    if isinstance(exc, ReviewRejected):
+    if isinstance(exc, ReviewRejected | links.LinkRefused):
         for violation in exc.violations:
             flash(violation.message, "error")
     elif isinstance(exc, EditConflict):
@@ -85,7 +85,7 @@ def _run(view, review: Review, action, success: str):
     except ReviewNotFound:
         db.session.rollback()
         abort(404)
-    except (ReviewRejected, EditConflict) as exc:
+    except (ReviewRejected, EditConflict, links.LinkRefused) as exc:
         db.session.rollback()
         _refused(exc)
         return view.redirect_to(review)
@@ -131,7 +131,10 @@ def details_context(view, review: Review) -> dict:
         "field_label": label,
         "action_label": action_label,
         "today": today,
-        "type_label": ReviewType(review.review_type).label,
+        "type_label": type_label(review.review_type, review.date_added),
+        "linked": links.linked_reviews(db.session, review, actor.scope),
+        "link_reasons": links.LINK_REASONS,
+        "qa_stage": review.review_type in DHR_TYPES,
         "status_label": ReviewStatus(review.status).label,
         "can_edit": actor.can(Permission.EDIT_REVIEWS),
         "can_post": actor.can(Permission.POST_UPDATES),
@@ -186,6 +189,32 @@ def decide(view, review: Review):
         expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None,
         becomes=becomes, partnership_id=int(partnership) if partnership.isdigit() else None),
         message)
+
+
+def link(view, review: Review):
+    """POST a link to another review of the same incident (by its tracker number)."""
+    actor = view.actor
+    other_id = request.form.get("linked_review_id", "").strip().lstrip("#")
+    try:
+        other = load_review(db.session, other_id, actor.scope)
+    except ReviewNotFound:
+        flash("No review with that tracker number in your area: give the tracker number (e.g. 1234) of a review "
+              "you can see.", "error")
+        return view.redirect_to(review)
+    return _run(view, review, lambda: links.link_reviews(
+        db.session, review=review, other=other, reason=request.form.get("reason", ""), actor=actor, now=utcnow()),
+        f"Linked to review #{other.id}.")
+
+
+def unlink(view, review: Review):
+    """POST removing a link between two reviews."""
+    actor = view.actor
+    try:
+        other = load_review(db.session, request.form.get("linked_review_id"), actor.scope)
+    except ReviewNotFound:
+        abort(404)
+    return _run(view, review, lambda: links.unlink_reviews(
+        db.session, review=review, other=other, actor=actor, now=utcnow()), f"Link to review #{other.id} removed.")
 
 
 def close(view, review: Review):

@@ -65,6 +65,8 @@ def clock_due_condition(
     """Reviews whose clock `kind` is running and falls due between two dates (either end may be open)."""
     calendar = calendar or working_days()
     is_open = Review.status == ReviewStatus.OPEN.value
+    if kind in CLOCK_KINDS and kind not in config:
+        return false()  # a configuration without this clock (an older override) runs none of it
     if kind == "rapid_review_due":
         return and_(
             is_open,

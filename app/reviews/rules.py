@@ -248,8 +248,9 @@ def commissioning_body_violations(review_type: str | None, partnership_kind: str
         return []
     if wanted is None or partnership_kind is None or partnership_kind == wanted:
         return []
+    found = KIND_NAMES.get(partnership_kind, partnership_kind)
     return [Violation("partnership_id", f"A {ReviewType(review_type).short} is commissioned by a "
-                                        f"{KIND_NAMES[wanted]}: choose one (this is a {KIND_NAMES[partnership_kind]}).")]
+                                        f"{KIND_NAMES[wanted]}: choose one (this is a {found}).")]
 
 
 KIND_NAMES = {"SAB": "Safeguarding Adults Board", "LSCP": "local safeguarding children partnership",
@@ -276,11 +277,12 @@ def save_warnings(data: ReviewInput, *, clocks: dict = CLOCKS) -> list[SaveWarni
     data = data.normalised()
     out: list[SaveWarning] = []
     started = data.incident_learned_date or data.incident_date
-    if data.review_type in clocks["panel_notification"]["applies_to"] and started and data.notification_date:
+    rule = clocks.get("panel_notification")
+    if rule and data.review_type in rule["applies_to"] and started and data.notification_date:
         due = panel_notification_due(started, clocks, working_days())
         if data.notification_date > due:
             late = working_days().working_days_between(due, data.notification_date)
-            limit = clocks["panel_notification"]["working_days"]
+            limit = rule["working_days"]
             out.append(SaveWarning("notification_date", f"Saved, but the Child Safeguarding Practice Review Panel was "
                                 f"notified {late} working day{'s' if late != 1 else ''} late: notification is due "
                                 f"within {limit} working days of the partnership learning of the incident "
