@@ -19,3 +19,8 @@ TYPE_RENAMES: list[dict] = [
         "short": {"DHR": "DARDR", "DHR_CHILD": "DARDR (child)"},
     },
 ]
+
+# The safeguarding partnership / board / CSP is required for reviews added on or after this date (the release that
+# made it mandatory). Reviews added earlier (existing rows, historic imports) may lack it: they load, show "Not
+# recorded", and can be edited without inventing one; choosing one is always possible and then cannot be blanked.
+PARTNERSHIP_REQUIRED_FROM = date(2026, 12, 3)

@@ -18,6 +18,7 @@ from app.reviews.clocks import panel_notification_due
 from app.reviews.fields import label
 from app.reviews.types import COMMISSIONING_KIND, DHR_TYPES, PublicationStatus, ReviewType
 from config.clocks import CLOCKS
+from config.review_types import PARTNERSHIP_REQUIRED_FROM
 
 STEIS_PATTERN = re.compile(r"^(?P<year>\d{4})/(?P<serial>\d{5})$")
 LFPSE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{2,39}$")
@@ -213,9 +214,11 @@ def _publication_rules(data: ReviewInput) -> list[Violation]:
 
 def _other_rules(data: ReviewInput) -> list[Violation]:
     out: list[Violation] = []
-    for name in ("date_added", "organisation_code", "dp_initials", "partnership_id"):
-        if getattr(data, name) in (None, ""):
+    for name in ("date_added", "organisation_code", "dp_initials"):
+        if not getattr(data, name):
             out.append(Violation(name, f"{label(name)} is required."))
+    if data.partnership_id is None and data.date_added and data.date_added >= PARTNERSHIP_REQUIRED_FROM:
+        out.append(Violation("partnership_id", f"{label('partnership_id')} is required."))
     out += initials_violations(data.dp_initials)
     if not data.themes:
         out.append(Violation("themes", "Choose at least one abuse / vulnerability theme (theme 1)."))
