@@ -24,6 +24,7 @@ from app.reviews.service import ReviewRejected, check_with, input_from_review, u
 from app.reviews.types import RapidOutcome, ReviewType, type_label, type_short
 from config.clocks import CLOCKS
 from tests.support.reviews import NOW, TEST_PARTNERSHIPS, make_review, review_input
+from tests.support.web import page_token, sign_in
 
 TODAY = date(2026, 11, 25)
 SAB, LSCP, CSP = (TEST_PARTNERSHIPS[k][0] for k in ("SAB", "LSCP", "CSP"))
@@ -240,3 +241,22 @@ def test_demo_partnerships_sit_at_county_or_unitary_level(session):
     assert {p.kind for p in built} == {"SAB", "LSCP", "CSP"}
     assert session.scalar(select(Partnership.id).where(
         Partnership.name == "Barnsley Safeguarding Adults Board")) is None  # building the list adds nothing
+
+
+def test_the_form_warns_of_a_late_notification_and_the_page_shows_qa_and_the_name_of_the_day(client, session):
+    sign_in(client, "dp_ncl")
+    token = page_token(client, "/admin/review/new/")
+    client.post("/admin/review/new/", data={
+        "csrf_token": token, "review_type": "RAPID", "organisation_code": "93C", "date_added": "2026-11-20",
+        "incident_date": "2026-11-02", "notification_date": "2026-11-20", "dp_initials": "JK",
+        "local_identifier": "RR-LATE-1", "theme_1": "CA_NEGLECT", "partnership_id": str(LSCP)})
+    late = session.scalar(select(Review).where(Review.local_identifier == "RR-LATE-1"))
+    page = client.get(f"/admin/review/details/?id={late.id}").get_data(as_text=True)
+    assert "notified 9 working days late" in page and 'data-kind="panel_notification"' in page
+    old = dhr(session, date_added=date(2024, 1, 10), incident_date=date(2024, 1, 2),
+              qa_submitted_date=date(2026, 7, 1))
+    page = client.get(f"/admin/review/details/?id={old.id}").get_data(as_text=True)
+    assert "Submitted to the Home Office Quality Assurance Panel" in page and "Domestic Homicide Review" in page
+    renamed = dhr(session)
+    assert "Domestic Abuse Related Death Review" in client.get(
+        f"/admin/review/details/?id={renamed.id}").get_data(as_text=True)
