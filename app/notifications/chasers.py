@@ -125,12 +125,14 @@ def chased_reviews_query(*, today: date, settings: NotificationSettings):
     )).order_by(Review.id)
 
 
-def send_chasers(session: Session, *, now: datetime, settings: NotificationSettings) -> JobReport:
-    """Queue today's deadline chasers: one email per person listing every deadline newly at a stage."""
-    today = london_today(now)
+ChaseItems = dict[int, list[tuple[Notice, Stage, ReviewLine]]]
+
+
+def collect_chases(session: Session, *, today: date, settings: NotificationSettings,
+                   directory: Directory) -> tuple[ChaseItems, dict[int, Recipient]]:
+    """Decide today's chases per person (nothing is written: the caller claims the notices)."""
     lead = settings.knobs["rapid_review_lead_working_days"]
-    directory = Directory(session)
-    items: dict[int, list[tuple[Notice, Stage, ReviewLine]]] = defaultdict(list)
+    items: ChaseItems = defaultdict(list)
     people: dict[int, Recipient] = {}
     reachable = Review.organisation_code.in_(directory.notifiable_locations())  # the rest would queue nothing
     query = chased_reviews_query(today=today, settings=settings).where(reachable).execution_options(yield_per=500)
@@ -149,13 +151,32 @@ def send_chasers(session: Session, *, now: datetime, settings: NotificationSetti
                 key = f"chase:{stage.code}:{review.id}:{person.user_id}:{clock.due.isoformat()}"
                 items[person.user_id].append((Notice(key, stage.code, review.id, person.user_id, clock.due), stage,
                                               review_line(review, settings, clock, note)))
+    return items, people
+
+
+def send_chasers(session: Session, *, now: datetime, settings: NotificationSettings) -> JobReport:
+    """Queue today's deadline chasers: one email per person listing every deadline newly at a stage."""
+    today = london_today(now)
+    items, people = collect_chases(session, today=today, settings=settings, directory=Directory(session))
     report = JobReport("chasers", [])
     for user_id, chased in items.items():
         _queue(session, report, people[user_id], chased, settings, today, now)
     return report
 
 
-def _role_phrase(person: Recipient) -> str:
+def chase_sections(chased: list[tuple[Stage, ReviewLine]], clocks: dict) -> list[dict]:
+    """The email sections of a person's chases: one per stage, most urgent stage first, lines by due date."""
+    sections = []
+    for code in STAGE_ORDER:
+        lines = sorted((line for stage, line in chased if stage.code == code), key=lambda ln: (ln.clock.due, ln.id))
+        if lines:
+            stage = STAGES[code]
+            sections.append({"title": stage.title, "advice": advice(stage, clocks), "lines": lines})
+    return sections
+
+
+def role_phrase(person: Recipient) -> str:
+    """'a designated professional for X' / 'the regional safeguarding lead for Y' (why the person is emailed)."""
     if person.role == "regional_lead":
         return f"the regional safeguarding lead for {person.scope.name}"
     return f"a designated professional for {person.scope.name}"
@@ -167,12 +188,7 @@ def _queue(session: Session, report: JobReport, person: Recipient, chased: list[
     made: list[tuple[Email, int]] = []
 
     def compose(claimed: list[Notice]) -> Email:
-        sections = []
-        for code in STAGE_ORDER:
-            lines = sorted((by_key[n.key][1] for n in claimed if n.kind == code), key=lambda ln: (ln.clock.due, ln.id))
-            if lines:
-                stage = STAGES[code]
-                sections.append({"title": stage.title, "advice": advice(stage, settings.clocks), "lines": lines})
+        sections = chase_sections([by_key[n.key] for n in claimed], settings.clocks)
         first = sections[0]
         reviews = len({n.review_id for n in claimed})
         if len(claimed) == 1:
@@ -186,7 +202,7 @@ def _queue(session: Session, report: JobReport, person: Recipient, chased: list[
             heading = f"{plural(len(claimed), 'deadline needs', 'deadlines need')} attention"
             intro = "Deadlines on these reviews need attention, most urgent first."
         text, html = render("chasers", settings, subject=subject, heading=heading, recipient=person, intro=intro,
-                            sections=sections, role_phrase=_role_phrase(person))
+                            sections=sections, role_phrase=role_phrase(person))
         email = Email(kind="chaser", to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
                       html=html)
         made.append((email, len(claimed)))
