@@ -260,3 +260,9 @@ def test_the_form_warns_of_a_late_notification_and_the_page_shows_qa_and_the_nam
     renamed = dhr(session)
     assert "Domestic Abuse Related Death Review" in client.get(
         f"/admin/review/details/?id={renamed.id}").get_data(as_text=True)
+
+
+def test_the_notification_date_message_renders_the_configured_working_days():
+    looser = {**CLOCKS, "rapid_review_due": {**CLOCKS["rapid_review_due"], "working_days": 20}}
+    data = review_input(review_type="RAPID", partnership_id=LSCP)
+    assert any("20-working-day clock" in v.message for v in validate(data, today=TODAY, clocks=looser))
