@@ -1,17 +1,19 @@
 """Labels of review types that change on a date (a statute renaming a review), as configuration.
 
-The Victims and Prisoners Act 2024 (amending the Domestic Violence, Crime and Victims Act 2004 s.9) renames
-Domestic Homicide Reviews "Domestic Abuse Related Death Reviews". The provision comes into force on a day
-appointed by regulations: set `takes_effect` to the commencement date. The default is the date of Royal Assent
-(24 May 2024), so the new name shows for reviews added from then on and for report periods ending
-after it; a review added earlier keeps the name it was commissioned under.
+The Victims and Prisoners Act 2024, s.19 (inserting s.8A and amending s.9 of the Domestic Violence, Crime and
+Victims Act 2004) renames Domestic Homicide Reviews "Domestic Abuse Related Death Reviews". The section is
+prospective: it comes into force on a day appointed by regulations, and legislation.gov.uk listed it as not yet in
+force when this was written. So `takes_effect` is None (not in force: the old names show everywhere). When the
+commencement regulations are made, set `takes_effect` to the commencement date, e.g. `date(2027, 4, 1)`: from then
+on the new names show for reviews added on or after that date and for report periods ending on or after it; a
+review added earlier keeps the name it was commissioned under. The import reads every name, old and new.
 """
 
 from datetime import date
 
 TYPE_RENAMES: list[dict] = [
     {
-        "takes_effect": date(2024, 5, 24),
+        "takes_effect": None,  # the commencement date of VPA 2024 s.19, once appointed
         "labels": {
             "DHR": "Domestic Abuse Related Death Review",
             "DHR_CHILD": "Domestic Abuse Related Death Review (child, victim aged 16-17)",

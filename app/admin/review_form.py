@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -12,7 +14,7 @@ from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.orgs.scope import Scope
 from app.reviews.fields import label
 from app.reviews.rules import ReviewInput, Violation
-from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES
+from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES, type_choices
 from config.clocks import CLOCKS
 
 THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
@@ -84,8 +86,11 @@ class ReviewForm(FlaskForm):
     version = HiddenField()
 
 
-def set_choices(form: ReviewForm, scope: Scope) -> None:
-    """Fill the drop-downs with what the user's scope allows."""
+def set_choices(form: ReviewForm, scope: Scope, on: date | None = None) -> None:
+    """Fill the drop-downs with what the user's scope allows (type names as they are on `on`: the review's date
+    added, or today for a new review)."""
+    if on is not None:
+        form.review_type.choices = [("", "Choose a type"), *type_choices(on)]
     locations = db.session.scalars(
         select(SubIcbLocation).where(scope.location_clause(SubIcbLocation.code)).order_by(SubIcbLocation.name)
     )

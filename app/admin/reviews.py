@@ -26,7 +26,7 @@ from app.reviews.links import duplicate_warnings
 from app.reviews.models import Review
 from app.reviews.rules import save_warnings
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
-from app.reviews.types import ReviewStatus, ReviewType
+from app.reviews.types import ReviewStatus, type_short
 from app.timezone import london_today
 from app.types import utcnow
 
@@ -60,7 +60,7 @@ def _latest_update(view, context, model: Review, name) -> Markup:
 
 
 def _type(view, context, model: Review, name) -> str:
-    return ReviewType(model.review_type).short
+    return type_short(model.review_type, model.date_added)
 
 
 def _status(view, context, model: Review, name) -> str:
@@ -179,12 +179,12 @@ class ReviewView(ScopedModelView):
     # -- forms
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=_today())
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=obj.date_added if obj is not None else _today())
         if request.method == "GET" and obj is not None:
             prefill_themes(form, obj.theme_codes)
         return form

@@ -55,13 +55,25 @@ SAR_TYPES = frozenset({ReviewType.SAR_MANDATORY, ReviewType.SAR_DISCRETIONARY})
 DHR_TYPES = frozenset({ReviewType.DHR, ReviewType.DHR_CHILD})
 
 
+def _in_force() -> list[dict]:
+    """The configured renamings that have a commencement date, earliest first."""
+    return sorted((r for r in TYPE_RENAMES if r.get("takes_effect")), key=lambda r: r["takes_effect"])
+
+
 def _renamed(review_type: str, on: date | None, part: str) -> str | None:
     """The configured new name of a type on a day, or None when no renaming applies yet."""
     found = None
-    for rename in sorted(TYPE_RENAMES, key=lambda r: r["takes_effect"]):
+    for rename in _in_force():
         if on is not None and on >= rename["takes_effect"] and review_type in rename[part]:
             found = rename[part][review_type]
     return found
+
+
+def type_names(review_type: str) -> tuple[str, ...]:
+    """Every name a type has had or will have (the import reads any of them)."""
+    renamed = [names[review_type] for r in TYPE_RENAMES for names in (r["labels"], r["short"]) if review_type in names]
+    code = ReviewType(review_type)
+    return (code.value, TYPE_LABELS[code], TYPE_SHORT[code], *renamed)
 
 
 def type_label(review_type: str, on: date | None) -> str:

@@ -3,7 +3,8 @@ notification clock), and links between reviews of one incident
 
 Existing rows keep NULL in every new column (a DHR with no QA dates is "not yet submitted"; a rapid review with no
 learned date counts its notification clock from the incident date). The partnership stays nullable in the table:
-older rows without one still load; the field rules require it on the next save (see docs/WORKFLOWS.md).
+older rows without one still load and save (the field rules require it for reviews added from
+config/review_types.PARTNERSHIP_REQUIRED_FROM, and never let a recorded one be blanked; see docs/WORKFLOWS.md).
 
 Revision ID: 0009_statutory_stages
 Revises: 0007_figure_snapshot

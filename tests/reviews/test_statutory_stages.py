@@ -3,6 +3,8 @@ type, conversion sub-types, initials, the partnership requirement and the DARDR 
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from types import SimpleNamespace
 
@@ -11,6 +13,9 @@ from sqlalchemy import select
 
 import config.review_types as configured
 from app.demo.data import partnerships_from_reference
+from app.imports.values import parse_review_type
+from app.notifications.render import review_line
+from app.notifications.settings import NotificationSettings
 from app.orgs.models import Partnership
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor
@@ -222,13 +227,44 @@ def test_the_partnership_is_required_for_reviews_added_from_the_cut_over_and_nev
 # --- 7. The renaming to Domestic Abuse Related Death Review -----------------------------------------------------------
 
 def test_dhr_labels_follow_the_configured_date(monkeypatch):
-    assert type_label("DHR", date(2024, 5, 23)) == "Domestic Homicide Review"
-    assert type_label("DHR", date(2024, 5, 24)) == "Domestic Abuse Related Death Review"
-    assert type_short("DHR_CHILD", date(2025, 1, 1)) == "DARDR (child)"
-    assert type_label("SAR_MANDATORY", date(2025, 1, 1)) == ReviewType.SAR_MANDATORY.label
+    # VPA 2024 s.19 is not in force until its commencement date is configured: the old names everywhere
+    assert configured.TYPE_RENAMES[0]["takes_effect"] is None
+    assert type_label("DHR", date(2030, 1, 2)) == "Domestic Homicide Review"
     monkeypatch.setitem(configured.TYPE_RENAMES[0], "takes_effect", date(2027, 4, 1))
-    assert type_label("DHR", date(2026, 12, 1)) == "Domestic Homicide Review"
+    assert type_label("DHR", date(2027, 3, 31)) == "Domestic Homicide Review"
     assert type_label("DHR", date(2027, 4, 1)) == "Domestic Abuse Related Death Review"
+    assert type_short("DHR_CHILD", date(2028, 1, 1)) == "DARDR (child)"
+    assert type_short("DHR_CHILD", date(2027, 3, 31)) == "DHR (child)"
+    assert type_label("SAR_MANDATORY", date(2028, 1, 1)) == ReviewType.SAR_MANDATORY.label
+    # the import reads every name, old and new, whatever the date
+    assert parse_review_type("DARDR (child)") == ("DHR_CHILD", False)
+    assert parse_review_type("Domestic Abuse Related Death Review (child, victim aged 16-17)") == ("DHR_CHILD", False)
+    assert parse_review_type("Domestic Homicide Review") == ("DHR", False)
+
+
+def test_every_screen_names_a_dhr_as_it_was_called_when_it_was_added(client, session, app, monkeypatch):
+    monkeypatch.setitem(configured.TYPE_RENAMES[0], "takes_effect", date(2025, 1, 1))
+    old = dhr(session, date_added=date(2024, 1, 10), incident_date=date(2024, 1, 2), local_identifier="DHR-OLD-1")
+    renamed = dhr(session, local_identifier="DHR-NEW-1")
+    sign_in(client, "dp_ncl")
+    assert "Domestic Homicide Review" in client.get(f"/admin/review/details/?id={old.id}").get_data(as_text=True)
+    assert "Domestic Abuse Related Death Review" in client.get(
+        f"/admin/review/details/?id={renamed.id}").get_data(as_text=True)
+    listed = client.get("/admin/review/?search=DHR-NEW-1").get_data(as_text=True)
+    assert ">DARDR<" in listed
+    exported = client.get("/admin/review/export/csv/").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
+    column = rows[0].index("Type of review")
+    named = {row[rows[0].index("Local identifier")]: row[column] for row in rows[1:]}
+    assert named["DHR-OLD-1"] == "Domestic Homicide Review"
+    assert named["DHR-NEW-1"] == "Domestic Abuse Related Death Review"
+    # a new review is commissioned today: the form offers today's name; an older review's form keeps its own
+    assert "Domestic Abuse Related Death Review" in client.get("/admin/review/new/").get_data(as_text=True)
+    edit = client.get(f"/admin/review/edit/?id={old.id}").get_data(as_text=True)
+    assert "Domestic Homicide Review" in edit and "Domestic Abuse Related Death Review" not in edit
+    settings = NotificationSettings.from_config(app.config)
+    assert review_line(renamed, settings).type_short == "DARDR"
+    assert review_line(old, settings).type_short == "DHR"
 
 
 def test_demo_partnerships_sit_at_county_or_unitary_level(session):
@@ -243,7 +279,7 @@ def test_demo_partnerships_sit_at_county_or_unitary_level(session):
         Partnership.name == "Barnsley Safeguarding Adults Board")) is None  # building the list adds nothing
 
 
-def test_the_form_warns_of_a_late_notification_and_the_page_shows_qa_and_the_name_of_the_day(client, session):
+def test_the_form_warns_of_a_late_notification_and_the_page_shows_the_qa_stage(client, session):
     sign_in(client, "dp_ncl")
     token = page_token(client, "/admin/review/new/")
     client.post("/admin/review/new/", data={
@@ -253,13 +289,10 @@ def test_the_form_warns_of_a_late_notification_and_the_page_shows_qa_and_the_nam
     late = session.scalar(select(Review).where(Review.local_identifier == "RR-LATE-1"))
     page = client.get(f"/admin/review/details/?id={late.id}").get_data(as_text=True)
     assert "notified 9 working days late" in page and 'data-kind="panel_notification"' in page
-    old = dhr(session, date_added=date(2024, 1, 10), incident_date=date(2024, 1, 2),
-              qa_submitted_date=date(2026, 7, 1))
-    page = client.get(f"/admin/review/details/?id={old.id}").get_data(as_text=True)
-    assert "Submitted to the Home Office Quality Assurance Panel" in page and "Domestic Homicide Review" in page
-    renamed = dhr(session)
-    assert "Domestic Abuse Related Death Review" in client.get(
-        f"/admin/review/details/?id={renamed.id}").get_data(as_text=True)
+    submitted = dhr(session, qa_submitted_date=date(2026, 7, 1))
+    page = client.get(f"/admin/review/details/?id={submitted.id}").get_data(as_text=True)
+    assert "Submitted to the Home Office Quality Assurance Panel" in page and "01 Jul 2026" in page
+    assert "Home Office Quality Assurance Panel decision" in page  # its running clock
 
 
 def test_the_notification_date_message_renders_the_configured_working_days():
