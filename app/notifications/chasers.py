@@ -20,7 +20,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.notifications.outbox import Email, JobReport, Notice, send_grouped
+from app.notifications.grouped import queue_grouped
+from app.notifications.outbox import Email, JobReport, Notice
 from app.notifications.recipients import Directory, Recipient
 from app.notifications.render import ReviewLine, plural, render, review_line
 from app.notifications.settings import NotificationSettings
@@ -185,7 +186,6 @@ def role_phrase(person: Recipient) -> str:
 def _queue(session: Session, report: JobReport, person: Recipient, chased: list[tuple[Notice, Stage, ReviewLine]],
            settings: NotificationSettings, today: date, now: datetime) -> None:
     by_key = {notice.key: (stage, line) for notice, stage, line in chased}
-    made: list[tuple[Email, int]] = []
 
     def compose(claimed: list[Notice]) -> Email:
         sections = chase_sections([by_key[n.key] for n in claimed], settings.clocks)
@@ -203,13 +203,8 @@ def _queue(session: Session, report: JobReport, person: Recipient, chased: list[
             intro = "Deadlines on these reviews need attention, most urgent first."
         text, html = render("chasers", settings, subject=subject, heading=heading, recipient=person, intro=intro,
                             sections=sections, role_phrase=role_phrase(person))
-        email = Email(kind="chaser", to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
-                      html=html)
-        made.append((email, len(claimed)))
-        return email
+        return Email(kind="chaser", to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
+                     html=html)
 
-    outbox_id = send_grouped(session, prefix="chasers", notices=[n for n, _, _ in chased], render=compose,
-                             today=today, now=now)
-    if made:
-        report.notices += made[-1][1]
-        report.add(outbox_id, made[-1][0])
+    queue_grouped(session, report, prefix="chasers", notices=[n for n, _, _ in chased], compose=compose, today=today,
+                  now=now)

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app.notifications.chasers import Stage, chase_sections, collect_chases, role_phrase
-from app.notifications.outbox import Email, JobReport, Notice, send_grouped
+from app.notifications.grouped import queue_grouped
+from app.notifications.outbox import Email, JobReport, Notice
 from app.notifications.recipients import Directory, Recipient
 from app.notifications.reminders import ESCALATION, STALE, collect_stale, escalation_intro
 from app.notifications.render import ReviewLine, plural, render
@@ -79,7 +80,6 @@ def _subject(sections: list[dict], claimed: list[Item]) -> str:
 def _queue(session: Session, report: JobReport, person: Recipient, items: list[Item],
            settings: NotificationSettings, today: date, now: datetime) -> None:
     by_key = {notice.key: (notice, stage, line) for notice, stage, line in items}
-    made: list[tuple[Email, int]] = []
 
     def compose(claimed_notices: list[Notice]) -> Email:
         claimed = [by_key[n.key] for n in claimed_notices]
@@ -91,13 +91,8 @@ def _queue(session: Session, report: JobReport, person: Recipient, items: list[I
                                   "first.", sections=sections, role_phrase=role_phrase(person),
                             interval_days=settings.knobs["stale_reminder_interval_days"],
                             escalate_after=settings.knobs["stale_escalate_after_reminders"])
-        email = Email(kind="daily_notices", to_address=person.email, to_user_id=person.user_id, subject=subject,
-                      text=text, html=html)
-        made.append((email, len(claimed)))
-        return email
+        return Email(kind="daily_notices", to_address=person.email, to_user_id=person.user_id, subject=subject,
+                     text=text, html=html)
 
-    outbox_id = send_grouped(session, prefix="notices", notices=[n for n, _, _ in items], render=compose,
-                             today=today, now=now)
-    if made:
-        report.notices += made[-1][1]
-        report.add(outbox_id, made[-1][0])
+    queue_grouped(session, report, prefix="notices", notices=[n for n, _, _ in items], compose=compose, today=today,
+                  now=now)

@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.notifications.grouped import queue_grouped
 from app.notifications.models import NotificationNotice
-from app.notifications.outbox import Email, JobReport, Notice, send_grouped
+from app.notifications.outbox import Email, JobReport, Notice
 from app.notifications.recipients import Directory, Recipient
 from app.notifications.render import ReviewLine, plural, render, review_line
 from app.notifications.settings import NotificationSettings
@@ -168,7 +169,6 @@ def escalation_intro(person: Recipient, lines: list[ReviewLine]) -> str:
 def _queue(session: Session, report: JobReport, person: Recipient, items: list[tuple[Notice, ReviewLine]],
            template: str, prefix: str, settings: NotificationSettings, today: date, now: datetime) -> None:
     lines_by_key = {notice.key: line for notice, line in items}
-    made: list[tuple[Email, int]] = []
 
     def compose(claimed: list[Notice]) -> Email:
         lines = sorted((lines_by_key[n.key] for n in claimed), key=lambda ln: (ln.clock.days_left if ln.clock else 0,
@@ -186,13 +186,7 @@ def _queue(session: Session, report: JobReport, person: Recipient, items: list[t
                             interval_days=settings.knobs["stale_reminder_interval_days"],
                             escalate_after=settings.knobs["stale_escalate_after_reminders"],
                             intro=escalation_intro(person, lines))
-        email = Email(kind=template, to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
-                      html=html)
-        made.append((email, len(claimed)))
-        return email
+        return Email(kind=template, to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
+                     html=html)
 
-    outbox_id = send_grouped(session, prefix=prefix, notices=[n for n, _ in items], render=compose, today=today,
-                             now=now)
-    if made:
-        report.notices += made[-1][1]
-        report.add(outbox_id, made[-1][0])
+    queue_grouped(session, report, prefix=prefix, notices=[n for n, _ in items], compose=compose, today=today, now=now)

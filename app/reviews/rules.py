@@ -276,9 +276,16 @@ class SaveWarning:
 
 
 def save_warnings(data: ReviewInput, *, clocks: dict = CLOCKS) -> list[SaveWarning]:
-    """What a valid save is warned about: a CSPR Panel notification later than its working-day limit."""
+    """What a valid save is warned about: a CSPR Panel notification later than its working-day limit; no partnership
+    on a review added before the partnership was required."""
     data = data.normalised()
     out: list[SaveWarning] = []
+    if data.partnership_id is None:
+        out.append(SaveWarning("partnership_id", "Saved without a safeguarding partnership / board / CSP: it was not "
+                                                 "required for reviews added before "
+                                                 f"{PARTNERSHIP_REQUIRED_FROM.day} {PARTNERSHIP_REQUIRED_FROM:%B %Y}, "
+                                                 "but the national collection records it. Choose one when "
+                                                 "you know it."))
     started = data.incident_learned_date or data.incident_date
     rule = clocks.get("panel_notification")
     if rule and data.review_type in rule["applies_to"] and started and data.notification_date:

@@ -218,6 +218,8 @@ def test_the_partnership_is_required_for_reviews_added_from_the_cut_over_and_nev
                   data=review_input(**{**vars(input_from_review(legacy)), "overview": "Edited."}))
     session.commit()
     assert legacy.overview == "Edited." and legacy.partnership_id is None
+    [nudge] = save_warnings(input_from_review(legacy))
+    assert nudge.field == "partnership_id" and "not required for reviews added before 3 December 2026" in nudge.message
     recorded = make_review(session)
     with pytest.raises(ReviewRejected, match="required once recorded"):
         update_review(session, review=recorded, expected_version=recorded.version, actor=national(session), now=NOW,
