@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 import config.review_types as configured
-from app.demo.data import partnerships_from_reference
+from app.demo.data import DEMO_MARKER, load_demo_data, partnerships_from_reference
 from app.imports.values import parse_review_type
 from app.notifications.render import review_line
 from app.notifications.settings import NotificationSettings
@@ -26,7 +26,7 @@ from app.reviews.models import Review
 from app.reviews.references import CachedReferences, SessionReferences
 from app.reviews.rules import save_warnings, validate
 from app.reviews.service import ReviewRejected, check_with, input_from_review, update_review
-from app.reviews.types import RapidOutcome, ReviewType, type_label, type_short
+from app.reviews.types import COMMISSIONING_KIND, RapidOutcome, ReviewType, type_label, type_short
 from config.clocks import CLOCKS
 from tests.support.reviews import NOW, TEST_PARTNERSHIPS, make_review, review_input
 from tests.support.web import page_token, sign_in
@@ -279,6 +279,23 @@ def test_demo_partnerships_sit_at_county_or_unitary_level(session):
     assert {p.kind for p in built} == {"SAB", "LSCP", "CSP"}
     assert session.scalar(select(Partnership.id).where(
         Partnership.name == "Barnsley Safeguarding Adults Board")) is None  # building the list adds nothing
+
+
+def test_the_demo_gives_each_review_a_partnership_of_its_commissioning_kind_covering_its_area(session):
+    built = partnerships_from_reference(session)
+    report = load_demo_data(session, now=NOW, reviews=80, partnerships=built)
+    session.commit()
+    assert report.partnerships == len(built)
+    covers = {p.name: p.locations for p in built}
+    demo = session.scalars(select(Review).where(Review.local_identifier.like(f"{DEMO_MARKER}%"))).all()
+    assert len(demo) >= 80
+    for review in demo:
+        assert review.partnership is not None, review.identifier
+        wanted = COMMISSIONING_KIND.get(ReviewType(review.review_type))
+        assert wanted is None or review.partnership.kind == wanted, review.identifier
+        assert review.organisation_code in covers[review.partnership.name], review.identifier
+    kinds = {k: sum(p.kind == k for p in built) for k in ("SAB", "LSCP", "CSP")}
+    assert kinds["SAB"] == kinds["LSCP"] < kinds["CSP"]  # boards at county/unitary level, CSPs per district
 
 
 def test_the_form_warns_of_a_late_notification_and_the_page_shows_the_qa_stage(client, session):
