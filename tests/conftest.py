@@ -29,6 +29,7 @@ from app.orgs.reference import load_reference_data
 from devtools.postgres import start_postgres
 from tests.support.accounts import ACCOUNTS, create_accounts
 from tests.support.clock import NOW_VAR, start_test_clock
+from tests.support.reviews import add_test_partnerships
 
 # A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
 hypothesis_settings.register_profile("tracker", deadline=None)
@@ -84,6 +85,7 @@ def _migrate_and_load(url: str, instance: Path) -> None:
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         load_reference_data(db.session)
         create_accounts(db.session)
+        add_test_partnerships(db.session)
         db.session.commit()
         db.engine.dispose()
 

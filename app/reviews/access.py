@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from app.orgs.scope import Scope
 from app.people.actor import Actor, NotAllowed, require
@@ -25,6 +26,21 @@ def in_scope(scope: Scope):
 def scoped_reviews(scope: Scope) -> Select:
     """SELECT reviews within a scope."""
     return select(Review).where(in_scope(scope))
+
+
+def load_review(session: Session, review_id: int | str | None, scope: Scope, *, for_update: bool = False) -> Review:
+    """The review with this id if it lies in the scope; ReviewNotFound otherwise."""
+    try:
+        rid = int(review_id)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ReviewNotFound("no such review") from None
+    query = scoped_reviews(scope).where(Review.id == rid)
+    if for_update:
+        query = query.with_for_update()
+    review = session.scalar(query)
+    if review is None:
+        raise ReviewNotFound("no such review")
+    return review
 
 
 def require_review_access(actor: Actor, review: Any, permission: Permission) -> None:
