@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor, NotAllowed
-from app.reviews import actions, lifecycle, recommendations
+from app.reviews import actions, lifecycle, links, recommendations
 from app.reviews.export import record_export
-from app.reviews.models import RecommendationAction, Review, ReviewUpdate
+from app.reviews.models import RecommendationAction, Review, ReviewLink, ReviewUpdate
 from app.reviews.service import ReviewRejected, delete_review, input_from_review, update_review
 from app.reviews.timeline import add_update, timeline
 from app.reviews.types import RapidOutcome
@@ -151,11 +151,15 @@ def out_of_scope_calls(session, review, actor):
         "update action": lambda: recommendations.update_action(
             session, review=review, action_id=1, status="completed", evidence=None, target_date=None, actor=actor,
             now=NOW, expected_version=version),
+        "link": lambda: links.link_reviews(session, review=review, other=make_review(session), reason="joint",
+                                           actor=actor, now=NOW),
+        "unlink": lambda: links.unlink_reviews(session, review=make_review(session), other=review, actor=actor,
+                                               now=NOW),
     }
 
 
 @pytest.mark.parametrize("call", ["delete", "close", "reopen", "snooze", "decide", "add update", "timeline",
-                                  "add action", "update action"])
+                                  "add action", "update action", "link", "unlink"])
 def test_every_review_service_refuses_a_review_outside_the_actors_scope(session, call):
     review = make_review(session, organisation_code="52R", review_type="RAPID", notification_date=date(2026, 10, 1),
                          date_added=date(2026, 10, 1), incident_date=None, local_identifier="RR-NOTTS-1")
@@ -170,6 +174,7 @@ def test_every_review_service_refuses_a_review_outside_the_actors_scope(session,
     assert session.get(Review, review.id).status == "open"
     assert audit_count(session, review.id) == before
     assert not session.scalar(select(func.count(ReviewUpdate.id)).where(ReviewUpdate.review_id == review.id))
+    assert not session.scalar(select(func.count(ReviewLink.id)))
 
 
 def test_reading_the_timeline_needs_the_read_permission_in_scope(session):
