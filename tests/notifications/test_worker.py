@@ -82,11 +82,12 @@ def test_every_task_delivered_twice_sends_nothing_more(app, session, smtp):
 
 
 def test_a_persons_chase_and_reminder_of_one_day_come_in_one_email_and_never_again(app, session, smtp):
-    today = london_today(utcnow())
+    now = utcnow()  # the worker's jobs run on the run's clock, so the reviews are dated from it too
+    today = london_today(now)
     make_review(session, local_identifier="MORNING-DHR", review_type="DHR", date_added=today - timedelta(days=300),
-                incident_date=today - timedelta(days=310))
+                incident_date=today - timedelta(days=310), now=now)
     make_review(session, local_identifier="MORNING-SAR", date_added=today - timedelta(days=100),
-                incident_date=today - timedelta(days=110))
+                incident_date=today - timedelta(days=110), now=now)
     with running_worker(app):
         publish(app, "daily-notices", "daily-notices", "relay")
         settle(session, smtp, 1)
