@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from flask_security.recoverable import send_reset_password_instructions
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from app.admin.base import ScopedModelView
 from app.extensions import db
 from app.people.lockout import account_locked, unlock_user
+from app.people.mail import send_invitation
 from app.people.models import User
 from app.people.roles import ROLES, Permission
 from app.people.service import UserRejected, invite_user, scope_choices, update_user
@@ -81,12 +81,12 @@ class UserView(ScopedModelView):
                                actor=self.actor, now=utcnow())
             user.active = bool(form.active.data)
             user.digests_enabled = bool(form.digests_enabled.data)
+            send_invitation(user)  # queued in the outbox with the user: both are saved, or neither
             db.session.commit()
         except UserRejected as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return False
-        send_reset_password_instructions(user)
         flash(f"{user.email} was invited: they have been emailed a link to set their password.", "success")
         return user
 

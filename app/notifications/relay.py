@@ -25,6 +25,7 @@ from email.utils import format_datetime
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.notifications.account_mail import after_sending
 from app.notifications.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from app.notifications.settings import NotificationSettings
 
@@ -54,26 +55,44 @@ def claimable(now: datetime, claim_timeout: int):
     )
 
 
+def _claim_values(token: str, now: datetime) -> dict:
+    return {"status": SENDING, "claimed_at": now, "claim_token": token, "attempts": OutboxMessage.attempts + 1}
+
+
+def _claim_each(session: Session, candidates: list[int], condition, token: str, now: datetime) -> list[int]:
+    """One conditional UPDATE per row: a row another relay took meanwhile is skipped."""
+    ids = []
+    for candidate in candidates:
+        result = session.execute(update(OutboxMessage).where(OutboxMessage.id == candidate, condition)
+                                 .values(**_claim_values(token, now)))
+        if result.rowcount == 1:
+            ids.append(candidate)
+    return ids
+
+
 def claim_batch(session: Session, *, now: datetime, settings: NotificationSettings) -> tuple[str, list[int]]:
     """Claim up to relay_batch_size rows for this relay and commit; returns (claim token, ids)."""
     knobs = settings.knobs
     token = uuid.uuid4().hex
     condition = claimable(now, knobs["claim_timeout_seconds"])
     query = select(OutboxMessage.id).where(condition).order_by(OutboxMessage.id).limit(knobs["relay_batch_size"])
-    values = {"status": SENDING, "claimed_at": now, "claim_token": token, "attempts": OutboxMessage.attempts + 1}
     if session.get_bind().dialect.name == "postgresql":
         ids = list(session.scalars(query.with_for_update(skip_locked=True)))
         if ids:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values))
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**_claim_values(token, now)))
     else:
-        ids = []
-        for candidate in list(session.scalars(query)):
-            result = session.execute(update(OutboxMessage)
-                                     .where(OutboxMessage.id == candidate, condition).values(**values))
-            if result.rowcount == 1:
-                ids.append(candidate)
+        ids = _claim_each(session, list(session.scalars(query)), condition, token, now)
     session.commit()
     return token, ids
+
+
+def send_now(session: Session, ids: list[int], *, now: datetime, settings: NotificationSettings) -> RelayReport:
+    """Claim and send these just-queued emails at once (an account email after its request); a row another relay
+    took already, or one that fails, is left to the relay's schedule and backoff."""
+    token = uuid.uuid4().hex
+    claimed = _claim_each(session, sorted(ids), OutboxMessage.status == PENDING, token, now)
+    session.commit()
+    return send_batch(session, token, claimed, now=now, settings=settings) if claimed else RelayReport()
 
 
 def build_message(row: OutboxMessage, settings: NotificationSettings, *, now: datetime) -> EmailMessage:
@@ -174,7 +193,8 @@ def send_batch(session: Session, token: str, ids: list[int], *, now: datetime, s
                 for waiting in rows[index:]:  # the server cannot be reached: the whole batch waits
                     _failure(session, waiting, token, exc, now=now, settings=settings, report=report)
                 break
-            _mark(session, row.id, token, status=SENT, sent_at=now, claim_token=None, last_error=None)
+            _mark(session, row.id, token, status=SENT, sent_at=now, claim_token=None, last_error=None,
+                  **after_sending(row.kind))
             report.sent.append(row.id)
             if pause:
                 time.sleep(pause)

@@ -32,6 +32,7 @@ from app.audit.service import record
 from app.extensions import db, security
 from app.people.forms import TrackerVerifyForm
 from app.people.lockout import LockoutPolicy, account_locked, register_failure
+from app.people.mail import OutboxMailUtil, ResetRequestForm
 from app.people.models import Role, User, WebAuthn
 from app.types import utcnow
 
@@ -130,7 +131,10 @@ def _end_sessions_on_sign_out(sender, user, **extra) -> None:
 
 def init_security(app: Flask) -> None:
     """Bind Flask-Security-Too and the audit hooks."""
-    security.init_app(app, datastore, verify_form=TrackerVerifyForm)
+    # Flask-Security-Too 5.9 takes its mail class only in the constructor, and app/extensions.py cannot import the
+    # outbox (its models import app.extensions): the class is handed over here, before init_app instantiates it.
+    security._mail_util_cls = OutboxMailUtil
+    security.init_app(app, datastore, verify_form=TrackerVerifyForm, forgot_password_form=ResetRequestForm)
     user_authenticated.connect(_audit_sign_in, app)
     tf_profile_changed.connect(_audit_tf_changed, app)
     tf_disabled.connect(_audit_tf_disabled, app)
