@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_models()
     register_security(app)
     register_security_headers(app)
+    register_error_pages(app)
     register_redirect_guard(app)
     register_session_timeouts(app)
     register_throttling(app)
@@ -93,6 +94,15 @@ def register_security_headers(app: Flask) -> None:
     from app.security.headers import init_headers
 
     init_headers(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """The tracker's own 400/403/404/500/503 pages; NUL bytes in requests refused with a 400."""
+    from app.security.errors import init_error_pages
+    from app.security.input import init_input_guard
+
+    init_error_pages(app)
+    init_input_guard(app)
 
 
 def register_redirect_guard(app: Flask) -> None:

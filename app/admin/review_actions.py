@@ -43,9 +43,26 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+MAX_VERSION = 2**31 - 1
+NO_VERSION = ("This form did not say which version of the review it was opened at, so saving it could overwrite "
+              "someone else's change. Nothing was saved. Reload the review, then make your change again.")
+
+
+def submitted_version(value: str | None) -> int | None:
+    """The review version a form was opened at, or None when it is missing or not a version number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_VERSION else None
+
+
 def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    """An action form's version: absent means unchecked; present but not a version number is refused (400)."""
+    value = request.form.get("version")
+    if value is None or value == "":
+        return None
+    version = submitted_version(value)
+    if version is None:
+        abort(400, description=NO_VERSION)
+    return version
 
 
 def flash_conflict(exc: EditConflict) -> None:

@@ -195,8 +195,13 @@ class ReviewView(ScopedModelView):
         return review
 
     def update_model(self, form, model):
+        # The posted value itself: WTForms would fill a missing hidden field from the record (its current version).
+        version = review_actions.submitted_version(request.form.get("version"))
+        if version is None:  # a save that cannot say what it was based on must not overwrite anything
+            flash(review_actions.NO_VERSION, "error")
+            return False
         try:
-            update_review(db.session, review=model, expected_version=form.version.data or None,
+            update_review(db.session, review=model, expected_version=version,
                           data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
         except ReviewRejected as exc:

@@ -71,7 +71,7 @@ def record_failed_authn(user: User, *, auth_type: str, second_factor: bool) -> N
 def _audit_failed_sign_in(response):
     """A sign-in POST that did not sign anyone in and was not counted against an account (unknown or locked)."""
     if (request.endpoint == "security.login" and request.method == "POST" and not current_user.is_authenticated
-            and "tf_user_id" not in session and not g.get("authn_failure_recorded") and response.status_code < 500):
+            and "tf_user_id" not in session and not g.get("authn_failure_recorded") and response.status_code < 400):
         attempted = (request.form.get("email") or "").strip().lower()[:255]
         record(db.session, action="user.sign_in_failed", actor=None, now=utcnow(), entity="user",
                entity_id=None, detail=f"failed sign-in for {attempted or '(blank)'}",
