@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
@@ -105,6 +105,22 @@ class ScopedModelView(AccessMixin, ModelView):
         if args.page is not None and not 0 <= args.page * (args.page_size or self.page_size) <= MAX_LIST_OFFSET:
             abort(404)
         return args
+
+    def _get_list_filter_args(self):
+        """Flask-Admin's filters from the query string, less a number the column could never hold (flashed)."""
+        filters = super()._get_list_filter_args()
+        kept = []
+        for idx, name, value in filters or []:
+            flt = self._filters[idx]
+            cleaned = flt.clean(value)
+            limit = next((n for kind, n in INTEGER_LIMITS.items() if isinstance(getattr(flt.column, "type", None),
+                                                                                kind)), 2**31)
+            if any(isinstance(n, int) and not -limit <= n < limit for n in (
+                    cleaned if isinstance(cleaned, list) else [cleaned])):
+                flash(self.get_invalid_value_msg(value, flt), "error")
+                continue
+            kept.append((idx, name, value))
+        return kept if filters is not None else None
 
     def validate_form(self, form) -> bool:
         """Flask-Admin's validation, and no text field may hold a NUL byte (PostgreSQL cannot store one)."""

@@ -156,3 +156,20 @@ def test_an_unexpected_error_is_a_plain_500_page(app_config, tmp_path, monkeypat
     html = response.get_data(as_text=True)
     assert response.status_code == 500 and FRAME in html and "Something went wrong" in html
     assert "secret detail" not in html and "Traceback" not in html
+
+
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "abc", "2026-13-45"])
+def test_odd_values_in_every_list_filter_sort_and_search_answer_without_error(app, client, value):
+    sign_in(client, "national")
+    admin = app.extensions["admin"][0]
+    for view in admin._views:
+        if not isinstance(view, ModelView):
+            continue
+        urls = [f"/admin/{view.endpoint}/?flt0_{view.get_filter_arg(i, flt)}={value}"
+                for i, flt in enumerate(view._filters or [])]
+        urls += [f"/admin/{view.endpoint}/?{name}={value}" for name in ("sort", "desc", "search", "page_size")]
+        for url in urls:
+            assert client.get(url).status_code in (200, 400, 404), url
+    for url in (f"/admin/reports/?period={value}", f"/admin/reports/?scope={value}", f"/admin/?days={value}",
+                f"/admin/review/export/csv/?flt0_0={value}"):
+        assert client.get(url).status_code in (200, 400, 404), url
