@@ -13,6 +13,7 @@ from functools import cache
 from urllib.parse import urlparse
 
 from app.reviews.fields import label
+from app.reviews.limits import text_problems
 from app.reviews.types import PublicationStatus, ReviewType
 
 STEIS_PATTERN = re.compile(r"^(?P<year>\d{4})/(?P<serial>\d{5})$")
@@ -190,5 +191,6 @@ def _other_rules(data: ReviewInput) -> list[Violation]:
 def validate(data: ReviewInput, *, today: date) -> list[Violation]:
     """Every field rule broken by a review's data, on the field that caused it (empty when valid)."""
     data = data.normalised()
-    return (_other_rules(data) + _type_rules(data) + _date_rules(data, today)
+    return ([Violation(name, message) for name, message in text_problems(data)]  # sizes: app/reviews/limits.py
+            + _other_rules(data) + _type_rules(data) + _date_rules(data, today)
             + _identifier_rules(data, today) + _publication_rules(data))
