@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, current_app, flash, request
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin.exports import export_response
 from app.audit.models import AuditEvent
@@ -80,6 +81,13 @@ def flash_conflict(exc: EditConflict) -> None:
                  "again.").format(str(exc), rows), "error")
 
 
+def lost_race(review: Review) -> EditConflict:
+    """Another save of the same review was committed between this one's version check and its write (two saves
+    at the same instant: SQLAlchemy's StaleDataError): the same refusal as any other conflict."""
+    db.session.rollback()
+    return EditConflict(review, [], [])
+
+
 def _refused(exc: Exception) -> None:
     if isinstance(exc, ReviewRejected):
         for violation in exc.violations:
@@ -104,6 +112,9 @@ def _run(view, review: Review, action, success: str):
     except (ReviewRejected, EditConflict) as exc:
         db.session.rollback()
         _refused(exc)
+        return view.redirect_to(review)
+    except StaleDataError:
+        _refused(lost_race(review))
         return view.redirect_to(review)
     flash(success if not callable(success) else success(result), "success")
     return view.redirect_to(review)

@@ -9,6 +9,7 @@ from flask_admin import expose
 from flask_admin.form import rules
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import review_actions
 from app.admin.base import ScopedModelView
@@ -213,6 +214,9 @@ class ReviewView(ScopedModelView):
         except EditConflict as exc:
             db.session.rollback()
             review_actions.flash_conflict(exc)
+            return False
+        except StaleDataError:
+            review_actions.flash_conflict(review_actions.lost_race(model))
             return False
         except NotAllowed as exc:
             db.session.rollback()
