@@ -8,6 +8,9 @@ from typing import Any
 
 from flask import Flask, redirect, url_for
 
+from app.database import init_database
+from app.security.errors import init_error_pages
+from app.security.input import init_input_guard
 from config import ENV_VAR, ConfigurationError, settings_class
 
 
@@ -24,6 +27,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_production_checks(app)
     register_proxy(app)
     register_extensions(app)
+    register_database_waits(app)
     register_models()
     register_security(app)
     register_security_headers(app)
@@ -72,6 +76,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
 
 
+def register_database_waits(app: Flask) -> None:
+    """Statements wait DATABASE_LOCK_WAIT_SECONDS for another writer's lock (SQLite in WAL mode)."""
+    init_database(app)
+
+
 def register_models() -> None:
     """Import every model module so the metadata is complete (migrations, create_all)."""
     import app.audit.models
@@ -98,9 +107,6 @@ def register_security_headers(app: Flask) -> None:
 
 def register_error_pages(app: Flask) -> None:
     """The tracker's own 400/403/404/500/503 pages; NUL bytes in requests refused with a 400."""
-    from app.security.errors import init_error_pages
-    from app.security.input import init_input_guard
-
     init_error_pages(app)
     init_input_guard(app)
 

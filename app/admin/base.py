@@ -4,7 +4,8 @@ Flask-Admin reads through get_query (list, search, filters, export, bulk actions
 (the list count) and get_one (details, edit, delete, inline edit). All three are overridden here, so a
 record id typed into a URL cannot open another organisation's record. Write endpoints answer 403 to a
 role without the write permission, instead of Flask-Admin's silent redirect. Ids and page numbers the database
-could not take (a 20-digit id) answer 404, and a NUL byte in a form field is an error on that field.
+could not take (a 20-digit id) answer 404, and a NUL byte in a form field is an error on that field. A save that
+finds the database busy longer than it waits shows the form again with the "busy, try again" message.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import BigInteger, Integer, true
 
+from app.database import BUSY_MESSAGE, is_busy
 from app.people.actor import Actor
 from app.people.roles import Permission
 from app.people.web import current_actor
@@ -121,6 +123,13 @@ class ScopedModelView(AccessMixin, ModelView):
                 continue
             kept.append((idx, name, value))
         return kept if filters is not None else None
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A save that found the database busy (app/database.py) says so on the form it came from, in plain words."""
+        if is_busy(exc):
+            flash(BUSY_MESSAGE, "error")
+            return True
+        return super().handle_view_exception(exc)
 
     def validate_form(self, form) -> bool:
         """Flask-Admin's validation, and no text field may hold a NUL byte (PostgreSQL cannot store one)."""

@@ -2,15 +2,17 @@
 
 A page says what happened in plain words and, for a refusal the code explains (an `abort(400, "…")`), that
 explanation; an unexpected error (500) never shows its details. A value the database cannot store (a NUL
-byte, a number out of range) that got past the checks is a 400, not a 500.
+byte, a number out of range) that got past the checks is a 400, not a 500; a database held by another writer for
+longer than we wait (app/database.py) is the busy page, a 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 from flask import Flask, render_template
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.database import BUSY_MESSAGE, is_busy
 from app.extensions import db
 
 PAGES = {
@@ -22,7 +24,7 @@ PAGES = {
     429: ("Too many attempts", "Wait a minute and try again."),
     500: ("Something went wrong", "The tracker could not finish your request. Nothing was saved. The error was "
                                   "logged; if it happens again, tell the support team what you were doing."),
-    503: ("The tracker is busy", "Try again in a moment."),
+    503: ("The tracker cannot answer just now", "Try again in a moment."),
 }
 
 
@@ -64,8 +66,16 @@ def _unstorable_value(error: DataError):
                            "character that is not allowed). Nothing was saved.")
 
 
+def _database_error(error: OperationalError):
+    db.session.rollback()
+    if is_busy(error):  # another writer (a large import) held the database longer than we wait
+        return error_page(503, BUSY_MESSAGE, headers={"Retry-After": "30"})
+    raise error
+
+
 def init_error_pages(app: Flask) -> None:
     """Answer every HTTP error with the tracker's page."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(DataError, _unstorable_value)
+    app.register_error_handler(OperationalError, _database_error)
