@@ -24,6 +24,7 @@ from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
 from app.reviews.lifecycle import can_close
+from app.reviews.limits import REASON_LIMITS
 from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
@@ -146,6 +147,7 @@ def details_context(view, review: Review) -> dict:
         "can_close": review.status == ReviewStatus.OPEN and can_close(review) and actor.can(Permission.EDIT_REVIEWS),
         "can_reopen": review.status == ReviewStatus.CLOSED and actor.can(Permission.REOPEN_REVIEWS),
         "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
+        "reason_limits": REASON_LIMITS,
         "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
         "action_statuses": RecommendationAction.STATUSES,
         "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],

@@ -11,6 +11,7 @@ from app.audit.service import record
 from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
 from app.reviews import lifecycle
+from app.reviews.limits import reason_problem
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
@@ -129,6 +130,8 @@ def reopen_review(
     """Reopen a closed review with a reason (national admins)."""
     _guard(review, actor, Permission.REOPEN_REVIEWS)
     check_version(session, review, expected_version)
+    if problem := reason_problem("reopen", reason):  # it goes into the append-only audit trail: bounded
+        raise ReviewRejected([Violation("reason", problem)])
     try:
         transition = lifecycle.reopen(review, reason=reason)
     except lifecycle.TransitionRefused as exc:
@@ -160,6 +163,8 @@ def snooze_reminders(
             raise ReviewRejected([Violation("until", "Reminders can be snoozed for at most 180 days.")])
         if not reason:
             raise ReviewRejected([Violation("reason", "Give a reason for snoozing the reminders.")])
+        if problem := reason_problem("snooze", reason):
+            raise ReviewRejected([Violation("reason", problem)])
     before = [review.snoozed_until, review.snooze_reason]
     review.snoozed_until, review.snooze_reason = until, (reason or None) if until else None
     review.updated_at = now

@@ -25,6 +25,10 @@ TEXT_LIMITS: dict[str, int] = {
     "recommendations": 10_000,
 }
 
+# action -> the most characters its reason may hold: a snooze reason is kept on the review (its column holds 300); a
+# reopen reason goes into the append-only audit trail, where it can never be trimmed afterwards.
+REASON_LIMITS: dict[str, int] = {"snooze": 300, "reopen": 1_000}
+
 
 def text_problems(data: Any) -> Iterator[tuple[str, str]]:
     """(field, message) for each text field of `data` that is too long or holds a NUL byte."""
@@ -42,3 +46,14 @@ def limit_hint(name: str) -> str:
     """The limit as the form shows it under a field ("Up to 4,000 characters."); blank for a field without one."""
     limit = TEXT_LIMITS.get(name)
     return f"Up to {limit:,} characters." if limit else ""
+
+
+def reason_problem(action: str, reason: str | None) -> str | None:
+    """Why the reason given for `action` ("snooze", "reopen") cannot be kept (too long, a NUL byte), or None."""
+    reason = (reason or "").strip()
+    if has_nul(reason):
+        return f"The reason {NUL_MESSAGE}"
+    limit = REASON_LIMITS[action]
+    if len(reason) > limit:
+        return f"The reason must be at most {limit:,} characters (it has {len(reason):,})."
+    return None

@@ -3,13 +3,20 @@ the field rules on every path and shown on the form; the audit trail's rows stay
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.reviews.limits import TEXT_LIMITS
+from app.orgs.scope import scope_for_code
+from app.people.actor import Actor
+from app.reviews import actions
+from app.reviews.limits import REASON_LIMITS, TEXT_LIMITS
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput, validate
+from app.reviews.service import ReviewRejected
+from app.timezone import london_today
 from tests.support.reviews import NOW, make_review, review_input
 from tests.support.web import page_token, sign_in
 
@@ -62,3 +69,48 @@ def test_the_form_shows_each_limit(client, session):
     for field in ("overview", "learning_1", "recommendations"):
         limit = TEXT_LIMITS[field]
         assert f'maxlength="{limit}"' in html and f"Up to {limit:,} characters" in html, field
+
+
+def _actor(session, role: str, scope: str) -> Actor:
+    return Actor(user_id=None, email=f"{role}@example.com", role=role, scope=scope_for_code(session, scope))
+
+
+def test_a_snooze_reason_has_a_limit_on_every_path(session):
+    review = make_review(session)
+    who, until = _actor(session, "designated_professional", "QMJ"), london_today(NOW) + timedelta(days=30)
+    limit = REASON_LIMITS["snooze"]
+    with pytest.raises(ReviewRejected) as refused:
+        actions.snooze_reminders(session, review=review, until=until, reason="r" * (limit + 1), actor=who, now=NOW,
+                                 expected_version=review.version)
+    assert [v.field for v in refused.value.violations] == ["reason"]
+    assert f"at most {limit:,} characters" in refused.value.violations[0].message
+    session.rollback()
+    assert session.get(Review, review.id).snoozed_until is None
+    actions.snooze_reminders(session, review=review, until=until, reason="r" * limit, actor=who, now=NOW,
+                             expected_version=review.version)
+    assert review.snooze_reason == "r" * limit
+
+
+def test_a_reopen_reason_has_a_limit_so_the_audit_trail_stays_bounded(session):
+    review = make_review(session, signed_off_date=date(2026, 3, 1), publication_status="public",
+                         publication_date=date(2026, 4, 1))
+    national, limit = _actor(session, "national_admin", "ENG"), REASON_LIMITS["reopen"]
+    audit_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(ReviewRejected) as refused:
+        actions.reopen_review(session, review=review, reason="n" * 1_000_000, actor=national, now=NOW,
+                              expected_version=review.version)
+    assert f"at most {limit:,} characters" in refused.value.violations[0].message
+    with pytest.raises(ReviewRejected):
+        actions.reopen_review(session, review=review, reason="new\x00 findings", actor=national, now=NOW,
+                              expected_version=review.version)
+    session.rollback()
+    assert session.get(Review, review.id).status == "closed"
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == audit_before
+
+
+def test_the_action_forms_show_the_reason_limits(client, session):
+    review = make_review(session, signed_off_date=date(2026, 3, 1), publication_status="public",
+                         publication_date=date(2026, 4, 1))
+    sign_in(client, "national")
+    html = client.get(f"/admin/review/details/?id={review.id}").get_data(as_text=True)
+    assert f'id="reason" maxlength="{REASON_LIMITS["reopen"]}"' in html
