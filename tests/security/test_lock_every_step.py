@@ -34,12 +34,17 @@ def _lock_by_wrong_passwords(app, email: str = LEAD, times: int = 10) -> None:
         attacker.post("/login", data={"email": email, "password": "wrong-password-guess", "csrf_token": token})
 
 
-def test_wrong_codes_lock_and_then_the_right_code_is_refused(app, client, session):
-    """The attack from the report: eleven wrong codes in one second-factor step, then the right code."""
-    page = _password_step(client)
-    for _ in range(11):
+def _wrong_codes(client, page, times: int):
+    """Post `times` wrong authenticator codes from the second-factor page; returns the last page."""
+    for _ in range(times):
         page = client.post("/tf-validate", data={"code": "000000", "csrf_token": csrf_token(page.get_data(
             as_text=True))}, follow_redirects=True)
+    return page
+
+
+def test_wrong_codes_lock_and_then_the_right_code_is_refused(app, client, session):
+    """The attack from the report: eleven wrong codes in one second-factor step, then the right code."""
+    page = _wrong_codes(client, _password_step(client), 11)
     assert user_by_email(session, LEAD).locked_until is not None
     before = audit_actions(session, LEAD).count("user.sign_in")
     client.post("/tf-validate", data={"code": next_totp_code(app, LEAD), "csrf_token": csrf_token(page.get_data(
@@ -98,10 +103,7 @@ def test_every_second_factor_page_refuses_a_locked_account(app, client, session,
 
 
 def test_wrong_codes_still_count_and_lock(app, client, session):
-    page = _password_step(client)
-    for _ in range(10):
-        page = client.post("/tf-validate", data={"code": "000000", "csrf_token": csrf_token(page.get_data(
-            as_text=True))}, follow_redirects=True)
+    _wrong_codes(client, _password_step(client), 10)
     assert user_by_email(session, LEAD).locked_until is not None
     assert audit_actions(session, LEAD).count("user.sign_in_failed") >= 10
     assert "user.locked" in audit_actions(session, LEAD)
