@@ -77,12 +77,15 @@ def test_a_save_that_outwaits_the_import_gets_the_busy_page(short_wait, app, cli
     token = page_token(client, f"/admin/review/edit/?id={review.id}")
     assert token
     lock = ImportLock(app).take()
+    started = time.monotonic()
     try:
         response = _edit(client, review, "Not saved: the database was busy.")
     finally:
+        waited = time.monotonic() - started
         lock.release()
     html = response.get_data(as_text=True)
     assert response.status_code == 503 and "busy" in html.lower() and "try again" in html.lower()
+    assert 1 <= waited < 4, f"waited {waited:.1f} s: not the configured wait (1 s; the driver's own is 5 s)"
     assert response.headers.get("Retry-After")
     session.expire_all()
     assert session.get(Review, review.id).overview != "Not saved: the database was busy."
