@@ -56,12 +56,9 @@ def submitted_version(value: str | None) -> int | None:
     return int(value) if value.isdigit() and 0 < int(value) <= MAX_VERSION else None
 
 
-def _version() -> int | None:
-    """An action form's version: absent means unchecked; present but not a version number is refused (400)."""
-    value = request.form.get("version")
-    if value is None or value == "":
-        return None
-    version = submitted_version(value)
+def _version() -> int:
+    """An action form's version; missing, empty or not a version number is refused (400): every form carries it."""
+    version = submitted_version(request.form.get("version"))
     if version is None:
         abort(400, description=NO_VERSION)
     return version

@@ -81,6 +81,27 @@ def test_a_bad_or_missing_version_is_refused_and_nothing_changes(client, session
     assert session.get(Review, review.id).overview == before
 
 
+@pytest.mark.parametrize("version", [None, "", "abc", HUGE])
+@pytest.mark.parametrize("action", ["update", "snooze", "close"])
+def test_an_action_without_a_valid_version_is_refused_and_nothing_changes(client, session, action, version):
+    """Every action form carries the version it was opened at; one that does not could overwrite blindly."""
+    review = make_review(session)
+    sign_in(client, "dp_ncl")
+    data = {"id": str(review.id), "csrf_token": page_token(client, f"/admin/review/details/?id={review.id}"),
+            "text": "Panel met today.", "entry_date": "2026-11-20", "until": "2027-01-10", "reason": "Awaiting panel"}
+    if version is not None:
+        data["version"] = version
+    audit_before = len(session.scalars(select(AuditEvent)).all())
+    response = client.post(f"/admin/review/{action}/", data=data)
+    assert response.status_code == 400, response.status_code
+    assert "Reload the review" in response.get_data(as_text=True)
+    session.expire_all()
+    after = session.get(Review, review.id)
+    assert (after.version, after.status, after.snoozed_until) == (review.version, "open", None)
+    assert session.scalars(select(ReviewUpdate).where(ReviewUpdate.review_id == review.id)).all() == []
+    assert len(session.scalars(select(AuditEvent)).all()) == audit_before
+
+
 def test_a_nul_byte_in_a_review_field_is_a_form_error(client, session):
     review = make_review(session)
     sign_in(client, "dp_ncl")
@@ -96,8 +117,9 @@ def test_a_nul_byte_in_a_timeline_update_is_refused(client, session):
     sign_in(client, "dp_ncl")
     token = page_token(client, f"/admin/review/details/?id={review.id}")
     response = client.post("/admin/review/update/", data={"id": str(review.id), "text": "Panel met\x00 today.",
-                                                          "entry_date": "2026-11-20", "csrf_token": token})
-    assert response.status_code in (200, 302, 400)
+                                                          "entry_date": "2026-11-20", "csrf_token": token,
+                                                          "version": str(review.version)})
+    assert response.status_code == 400 and "cannot be stored" in response.get_data(as_text=True)
     assert session.scalars(select(ReviewUpdate).where(ReviewUpdate.review_id == review.id)).all() == []
 
 
