@@ -16,6 +16,7 @@ import app.people.models
 import app.reports.models
 import app.reviews.models  # noqa: F401  (every model module, so the metadata is complete)
 from app.admin import init_admin
+from app.database import init_database
 from app.demo.cli import demo_cli
 from app.extensions import csrf, db, mail, migrate
 from app.health import register_health
@@ -24,14 +25,17 @@ from app.logs import register_logging as register_structured_logs
 from app.notifications.cli import workflows_cli
 from app.orgs.cli import reference_cli
 from app.people.cli import users_cli
-from app.people.forms import TrackerLoginForm
+from app.people.forms import TrackerLoginForm, TrackerVerifyForm
+from app.people.mail import OutboxMailUtil, ResetRequestForm
 from app.people.passwords import PolicyPasswordUtil
 from app.people.recovery_codes import AuditedRecoveryCodes
 from app.people.security import init_security
 from app.people.totp import ReplayProtectedTotp
 from app.privacy.cli import pii_cli
 from app.reports.cli import reports_cli
+from app.security.errors import init_error_pages
 from app.security.headers import init_headers
+from app.security.input import init_input_guard
 from app.security.production import UnsafeProductionConfig, check_production_config, init_serving_guard
 from app.security.redirects import init_redirect_guard
 from app.security.sessions import init_session_timeouts
@@ -53,8 +57,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_production_checks(flask_app)
     register_proxy(flask_app)
     register_extensions(flask_app)
+    register_database_waits(flask_app)
     register_security(flask_app)
     register_security_headers(flask_app)
+    register_error_pages(flask_app)
     register_redirect_guard(flask_app)
     register_session_timeouts(flask_app)
     register_throttling(flask_app)
@@ -93,16 +99,28 @@ def register_extensions(flask_app: Flask) -> None:
     csrf.init_app(flask_app)
 
 
+def register_database_waits(flask_app: Flask) -> None:
+    """Statements wait DATABASE_LOCK_WAIT_SECONDS for another writer's lock (SQLite in WAL mode)."""
+    init_database(flask_app)
+
+
 def register_security(flask_app: Flask) -> None:
     """Flask-Security-Too with the tracker's sign-in form, password policy, TOTP replay protection and audited
     recovery codes (handed in here, so app/extensions.py imports no app module); no self-registration."""
     init_security(flask_app, login_form=TrackerLoginForm, password_util_cls=PolicyPasswordUtil,
-                  totp_cls=ReplayProtectedTotp, mf_recovery_codes_util_cls=AuditedRecoveryCodes)
+                  totp_cls=ReplayProtectedTotp, mf_recovery_codes_util_cls=AuditedRecoveryCodes,
+                  mail_util_cls=OutboxMailUtil, verify_form=TrackerVerifyForm, forgot_password_form=ResetRequestForm)
 
 
 def register_security_headers(flask_app: Flask) -> None:
     """CSP with a per-request nonce, nosniff, framing, referrer, HSTS (production), no-store."""
     init_headers(flask_app)
+
+
+def register_error_pages(flask_app: Flask) -> None:
+    """The tracker's own 400/403/404/500/503 pages; NUL bytes in requests refused with a 400."""
+    init_error_pages(flask_app)
+    init_input_guard(flask_app)
 
 
 def register_redirect_guard(flask_app: Flask) -> None:

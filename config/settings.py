@@ -60,6 +60,9 @@ class Settings:
     # --- database
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
+    # How long a statement waits for another writer's lock (a large import) before the "busy, try again" page:
+    # SQLite's busy timeout, PostgreSQL's lock_timeout (app/database.py). Under gunicorn's --timeout 60.
+    DATABASE_LOCK_WAIT_SECONDS = 30
 
     # --- web
     PREFERRED_URL_SCHEME = "http"
@@ -211,6 +214,8 @@ class Settings:
             values["EXPORT_MAX_ROWS"] = int(environ["EXPORT_MAX_ROWS"])
         if environ.get("DASHBOARD_MAX_AGE_SECONDS"):
             values["DASHBOARD_MAX_AGE_SECONDS"] = int(environ["DASHBOARD_MAX_AGE_SECONDS"])
+        if environ.get("DATABASE_LOCK_WAIT_SECONDS"):
+            values["DATABASE_LOCK_WAIT_SECONDS"] = float(environ["DATABASE_LOCK_WAIT_SECONDS"])
         if environ.get("LIST_COUNT_CAP"):
             values["LIST_COUNT_CAP"] = int(environ["LIST_COUNT_CAP"])
         values["LOG_FORMAT"] = environ.get("LOG_FORMAT", cls.LOG_FORMAT)

@@ -159,10 +159,13 @@ class RequestScopedClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
     The test itself holds an app context (to use the session); without this, requests would share its
-    `g` (the signed-in user, the actor) and its database session.
+    `g` (the signed-in user, the actor) and its database session. Responses are read whole and closed, as a
+    server does once it has sent them, so work that runs after the answer (account emails) has run when the
+    call returns; pass buffered=False to hold the response open.
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

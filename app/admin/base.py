@@ -3,7 +3,9 @@
 Flask-Admin reads through get_query (list, search, filters, export, bulk actions), get_count_query
 (the list count) and get_one (details, edit, delete, inline edit). All three are overridden here, so a
 record id typed into a URL cannot open another organisation's record. Write endpoints answer 403 to a
-role without the write permission, instead of Flask-Admin's silent redirect.
+role without the write permission, instead of Flask-Admin's silent redirect. Ids and page numbers the database
+could not take (a 20-digit id) answer 404, and a NUL byte in a form field is an error on that field. A save that
+finds the database busy longer than it waits shows the form again with the "busy, try again" message.
 """
 
 from __future__ import annotations
@@ -11,18 +13,23 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import true
+from sqlalchemy import BigInteger, Integer, true
 
+from app.database import BUSY_MESSAGE, is_busy
 from app.people.actor import Actor
 from app.people.roles import Permission
 from app.people.web import current_actor
+from app.text import NUL_MESSAGE, has_nul
 from app.timezone import london_today
 from app.types import utcnow
+
+INTEGER_LIMITS = {BigInteger: 2**63, Integer: 2**31}  # ids beyond these cannot exist (and overflow the driver)
+MAX_LIST_OFFSET = 2**31 - 1
 
 
 def tracker_today() -> date:
@@ -96,10 +103,53 @@ class ScopedModelView(AccessMixin, ModelView):
             value = pk.type.python_type(id)
         except (TypeError, ValueError):
             abort(404)
+        limit = next((n for kind, n in INTEGER_LIMITS.items() if isinstance(pk.type, kind)), None)
+        if limit is not None and not -limit <= value < limit:
+            abort(404)
         row = self.get_query().filter(pk == value).one_or_none()
         if row is None:
             abort(404)
         return row
+
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        if args.page is not None and not 0 <= args.page * (args.page_size or self.page_size) <= MAX_LIST_OFFSET:
+            abort(404)
+        return args
+
+    def _get_list_filter_args(self):
+        """Flask-Admin's filters from the query string, less a number the column could never hold (flashed)."""
+        filters = super()._get_list_filter_args()
+        kept = []
+        for idx, name, value in filters or []:
+            flt = self._filters[idx]
+            cleaned = flt.clean(value)
+            limit = next((n for kind, n in INTEGER_LIMITS.items() if isinstance(getattr(flt.column, "type", None),
+                                                                                kind)), 2**31)
+            if any(isinstance(n, int) and not -limit <= n < limit for n in (
+                    cleaned if isinstance(cleaned, list) else [cleaned])):
+                flash(self.get_invalid_value_msg(value, flt), "error")
+                continue
+            kept.append((idx, name, value))
+        return kept if filters is not None else None
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A save that found the database busy (app/database.py) says so on the form it came from, in plain words."""
+        if is_busy(exc):
+            flash(BUSY_MESSAGE, "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def validate_form(self, form) -> bool:
+        """Flask-Admin's validation, and no text field may hold a NUL byte (PostgreSQL cannot store one)."""
+        valid = super().validate_form(form)
+        if request.method != "POST":
+            return valid
+        for field in form:
+            if has_nul(field.data):
+                field.errors = [*list(field.errors or []), f"{field.label.text} {NUL_MESSAGE}"]
+                valid = False
+        return valid
 
     # -- writes: by permission, refused with 403
     def _may(self, permission: Permission | None) -> bool:

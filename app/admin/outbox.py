@@ -9,13 +9,16 @@ from markupsafe import Markup
 
 from app.admin.base import ScopedModelView
 from app.extensions import db
+from app.notifications.account_mail import KIND_LABELS as ACCOUNT_KIND_LABELS
+from app.notifications.account_mail import SINGLE_USE_LINK_KINDS
 from app.notifications.models import OUTBOX_STATUSES, OutboxMessage
 from app.notifications.retry import RetryRefused, retry_email
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.types import utcnow
 
-KINDS = ["stale_reminder", "stale_escalation", "chaser", "digest_weekly", "digest_monthly", "digest_quarterly"]
+KINDS = ["stale_reminder", "stale_escalation", "chaser", "digest_weekly", "digest_monthly", "digest_quarterly",
+         *ACCOUNT_KIND_LABELS]
 STATUS_BADGE = {"pending": "badge-info", "sending": "badge-warning", "sent": "badge-success", "failed": "badge-danger"}
 
 
@@ -27,6 +30,13 @@ def _status(view, context, model: OutboxMessage, name) -> Markup:
 def _when(view, context, model: OutboxMessage, name) -> str:
     value = getattr(model, name)
     return value.strftime("%d %b %Y %H:%M:%S") if value else ""
+
+
+def _body(view, context, model: OutboxMessage, name) -> str:
+    """A reset, invitation or email-change link signs someone in: the outbox screen never shows it."""
+    if model.kind in SINGLE_USE_LINK_KINDS:
+        return "(not shown: this email holds a single-use sign-in link)"
+    return model.body_text
 
 
 def _error(view, context, model: OutboxMessage, name) -> str:
@@ -53,7 +63,7 @@ class OutboxView(ScopedModelView):
     column_formatters = {"status": _status, "created_at": _when, "sent_at": _when, "next_attempt_at": _when,
                          "claimed_at": _when, "last_error": _error}
     column_formatters_detail = {"status": _status, "created_at": _when, "sent_at": _when,
-                                "next_attempt_at": _when, "claimed_at": _when}
+                                "next_attempt_at": _when, "claimed_at": _when, "body_text": _body}
     column_default_sort = ("id", True)
     column_sortable_list = ["id", "created_at", "status", "kind"]
     column_searchable_list = ["recipient_address"]

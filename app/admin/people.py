@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from flask_security.recoverable import send_reset_password_instructions
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField
@@ -14,6 +13,7 @@ from app.admin.base import ScopedModelView
 from app.extensions import db
 from app.people.actor import NotAllowed
 from app.people.lockout import unlock_user
+from app.people.mail import send_invitation
 from app.people.models import User
 from app.people.roles import ROLES, Permission
 from app.people.service import UserRejected, invite_user, scope_choices, update_user
@@ -82,12 +82,12 @@ class UserView(ScopedModelView):
                                scope_code=form.scope_code.data, full_name=form.full_name.data,
                                actor=self.actor, now=utcnow(), active=bool(form.active.data),
                                digests_enabled=bool(form.digests_enabled.data))
+            send_invitation(user)  # queued in the outbox with the user: both are saved, or neither
             db.session.commit()
         except UserRejected as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return False
-        send_reset_password_instructions(user)
         flash(f"{user.email} was invited: they have been emailed a link to set their password.", "success")
         return user
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, current_app, flash, request
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin.base import tracker_today
 from app.admin.exports import export_response
@@ -24,6 +25,7 @@ from app.reviews.access import ReviewNotFound, load_review, may_access
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
+from app.reviews.limits import REASON_LIMITS
 from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
@@ -43,9 +45,23 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+MAX_VERSION = 2**31 - 1
+NO_VERSION = ("This form did not say which version of the review it was opened at, so saving it could overwrite "
+              "someone else's change. Nothing was saved. Reload the review, then make your change again.")
+
+
+def submitted_version(value: str | None) -> int | None:
+    """The review version a form was opened at, or None when it is missing or not a version number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_VERSION else None
+
+
+def _version() -> int:
+    """An action form's version; missing, empty or not a version number is refused (400): every form carries it."""
+    version = submitted_version(request.form.get("version"))
+    if version is None:
+        abort(400, description=NO_VERSION)
+    return version
 
 
 def flash_conflict(exc: EditConflict) -> None:
@@ -61,6 +77,13 @@ def flash_conflict(exc: EditConflict) -> None:
     )
     flash(Markup("{} What changed:<ul>{}</ul>Reload the review to see the latest version, then make your change "
                  "again.").format(str(exc), rows), "error")
+
+
+def lost_race(review: Review) -> EditConflict:
+    """Another save of the same review was committed between this one's version check and its write (two saves
+    at the same instant: SQLAlchemy's StaleDataError): the same refusal as any other conflict."""
+    db.session.rollback()
+    return EditConflict(review, [], [])
 
 
 def _refused(exc: Exception) -> None:
@@ -87,6 +110,9 @@ def _run(view, review: Review, action, success: str):
     except (ReviewRejected, EditConflict, links.LinkRefused) as exc:
         db.session.rollback()
         _refused(exc)
+        return view.redirect_to(review)
+    except StaleDataError:
+        _refused(lost_race(review))
         return view.redirect_to(review)
     flash(success if not callable(success) else success(result), "success")
     return view.redirect_to(review)
@@ -150,6 +176,7 @@ def details_context(view, review: Review) -> dict:
         "can_snooze": may_access(actor, review, Permission.SNOOZE_REMINDERS) and not refusals["snooze"],
         "can_track": may_edit and not refusals["track"],
         "refusals": refusals,
+        "reason_limits": REASON_LIMITS,
         "action_statuses": RecommendationAction.STATUSES,
         "outcomes": decision_choices(),
         "partnership_choices": partnership_choices(actor.scope),

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.orgs.scope import Scope
 from app.reviews.fields import label
+from app.reviews.limits import TEXT_LIMITS, limit_hint
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES, type_choices
 from config.clocks import CLOCKS
@@ -29,13 +30,21 @@ def _date(name: str, description: str = "") -> DateField:
     return DateField(label(name), validators=[Optional()], format="%Y-%m-%d", description=description)
 
 
+def _limited(name: str, description: str) -> tuple[str, dict]:
+    """The field's description with its size limit (app/reviews/limits.py) and the matching maxlength."""
+    hint = limit_hint(name)
+    return " ".join(p for p in (description, hint) if p), ({"maxlength": TEXT_LIMITS[name]} if hint else {})
+
+
 def _text(name: str, description: str = "") -> StringField:
-    return StringField(label(name), validators=[Optional()], description=description)
+    description, limit = _limited(name, description)
+    return StringField(label(name), validators=[Optional()], description=description, render_kw=limit or None)
 
 
 def _area(name: str, description: str = "") -> TextAreaField:
+    description, limit = _limited(name, description)
     return TextAreaField(label(name), validators=[Optional()], description=description,
-                         render_kw={"rows": 3})
+                         render_kw={"rows": 3, **limit})
 
 
 NO_PII = "No patient identifiable data: no names, NHS numbers, dates of birth, addresses or contact details."

@@ -9,6 +9,7 @@ from flask_admin import expose
 from flask_admin.form import rules
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin import review_actions
 from app.admin.base import ScopedModelView, tracker_today
@@ -202,8 +203,13 @@ class ReviewView(ScopedModelView):
         return review
 
     def update_model(self, form, model):
+        # The posted value itself: WTForms would fill a missing hidden field from the record (its current version).
+        version = review_actions.submitted_version(request.form.get("version"))
+        if version is None:  # a save that cannot say what it was based on must not overwrite anything
+            flash(review_actions.NO_VERSION, "error")
+            return False
         try:
-            update_review(db.session, review=model, expected_version=form.version.data or None,
+            update_review(db.session, review=model, expected_version=version,
                           data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
             flash_save_warnings(model, to_input(form), self.actor.scope)
@@ -216,6 +222,9 @@ class ReviewView(ScopedModelView):
         except EditConflict as exc:
             db.session.rollback()
             review_actions.flash_conflict(exc)
+            return False
+        except StaleDataError:
+            review_actions.flash_conflict(review_actions.lost_race(model))
             return False
         except NotAllowed as exc:
             db.session.rollback()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from app.extensions import db
 from app.notifications.digests import build_digest
@@ -38,10 +40,7 @@ def run_command(job: str, today: date | None, via_worker: bool) -> None:
     """Run a job now and print what it queued or sent (`all`: every scan, then the relay)."""
     jobs = [*SCANS, "relay"] if job == "all" else [job]
     if via_worker:
-        celery = current_app.extensions["celery"]
-        for name in jobs:
-            celery.send_task(TASKS[name])
-            click.echo(f"published {TASKS[name]}")
+        _publish(jobs)
         return
     settings = NotificationSettings.from_config(current_app.config)
     now = noon_in_london(today) if today else utcnow()
@@ -54,6 +53,26 @@ def run_command(job: str, today: date | None, via_worker: bool) -> None:
             lines = report.lines()
         for line in lines:
             click.echo(line)
+
+
+def _broker_address(url: str) -> str:
+    """host:port of the broker URL, without its password."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.hostname else "(none)"
+
+
+def _publish(jobs: list[str]) -> None:
+    """Publish each job's task; a broker that does not answer is one line and exit status 1, not a traceback."""
+    celery = current_app.extensions["celery"]
+    for name in jobs:
+        try:
+            celery.send_task(TASKS[name])
+        except BrokerUnavailable as exc:
+            raise click.ClickException(
+                f"could not publish {TASKS[name]}: Redis (the job broker) at "
+                f"{_broker_address(celery.conf.broker_url)} did not answer ({exc}). Start Redis or check REDIS_URL, "
+                "or run the job here without --via-worker.") from None
+        click.echo(f"published {TASKS[name]}")
 
 
 @workflows_cli.command("preview-digest")

@@ -9,10 +9,16 @@ At least once, with one unavoidable window: if the process dies after the SMTP s
 before the row is marked sent, the message goes again (once) after the claim times out. The window is kept to
 one message and milliseconds: each row is marked sent and committed right after its 250 reply, and the
 Message-ID (`<outbox-ID@domain>`) is the same on both copies so mail systems can recognise the duplicate.
+
+Another writer holding the database (a large import on SQLite) must not reopen that window: recording an outcome
+waits for the lock (DATABASE_LOCK_WAIT_SECONDS per try, app/database.py) and tries again until shortly before the
+claim could be taken over (`claim_timeout_seconds` less the SMTP timeout), so an accepted email is never left
+looking unsent. Only a lock held longer than that, or a relay that dies, can still send one email twice.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import time
 import uuid
@@ -23,14 +29,19 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.database import is_busy
+from app.notifications.account_mail import after_sending
 from app.notifications.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from app.notifications.settings import NotificationSettings
 
 # Python folds a header that does not fit 78 columns by moving the whole value to the next line, which some
 # parsers read back with a leading space; subjects stay on one line (RFC 5322 allows up to 998 characters).
 HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
+BUSY_PAUSE_SECONDS = 1.0  # between two tries to record an outcome while the database is busy
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,26 +65,44 @@ def claimable(now: datetime, claim_timeout: int):
     )
 
 
+def _claim_values(token: str, now: datetime) -> dict:
+    return {"status": SENDING, "claimed_at": now, "claim_token": token, "attempts": OutboxMessage.attempts + 1}
+
+
+def _claim_each(session: Session, candidates: list[int], condition, token: str, now: datetime) -> list[int]:
+    """One conditional UPDATE per row: a row another relay took meanwhile is skipped."""
+    ids = []
+    for candidate in candidates:
+        result = session.execute(update(OutboxMessage).where(OutboxMessage.id == candidate, condition)
+                                 .values(**_claim_values(token, now)))
+        if result.rowcount == 1:
+            ids.append(candidate)
+    return ids
+
+
 def claim_batch(session: Session, *, now: datetime, settings: NotificationSettings) -> tuple[str, list[int]]:
     """Claim up to relay_batch_size rows for this relay and commit; returns (claim token, ids)."""
     knobs = settings.knobs
     token = uuid.uuid4().hex
     condition = claimable(now, knobs["claim_timeout_seconds"])
     query = select(OutboxMessage.id).where(condition).order_by(OutboxMessage.id).limit(knobs["relay_batch_size"])
-    values = {"status": SENDING, "claimed_at": now, "claim_token": token, "attempts": OutboxMessage.attempts + 1}
     if session.get_bind().dialect.name == "postgresql":
         ids = list(session.scalars(query.with_for_update(skip_locked=True)))
         if ids:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values))
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**_claim_values(token, now)))
     else:
-        ids = []
-        for candidate in list(session.scalars(query)):
-            result = session.execute(update(OutboxMessage)
-                                     .where(OutboxMessage.id == candidate, condition).values(**values))
-            if result.rowcount == 1:
-                ids.append(candidate)
+        ids = _claim_each(session, list(session.scalars(query)), condition, token, now)
     session.commit()
     return token, ids
+
+
+def send_now(session: Session, ids: list[int], *, now: datetime, settings: NotificationSettings) -> RelayReport:
+    """Claim and send these just-queued emails at once (an account email after its request); a row another relay
+    took already, or one that fails, is left to the relay's schedule and backoff."""
+    token = uuid.uuid4().hex
+    claimed = _claim_each(session, sorted(ids), OutboxMessage.status == PENDING, token, now)
+    session.commit()
+    return send_batch(session, token, claimed, now=now, settings=settings) if claimed else RelayReport()
 
 
 def build_message(row: OutboxMessage, settings: NotificationSettings, *, now: datetime) -> EmailMessage:
@@ -115,53 +144,72 @@ def _permanent(exc: Exception) -> bool:
         exc, smtplib.SMTPServerDisconnected)
 
 
-def _mark(session: Session, row_id: int, token: str, **values) -> None:
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
-                    .values(**values))
-    session.commit()
+def _mark(session: Session, row_id: int, token: str, *, until: float | None = None, clock=time.monotonic,
+          **values) -> None:
+    """Record a claimed row's outcome and commit; while the database is busy, try again until `until` (clock time)."""
+    statement = (update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+                 .values(**values))
+    while True:
+        try:
+            session.execute(statement)
+            session.commit()
+            return
+        except OperationalError as exc:
+            session.rollback()
+            if not is_busy(exc) or until is None or clock() >= until:
+                raise
+            log.warning("outbox email %s: the database is busy; still waiting to record it as %s", row_id,
+                        values.get("status"))
+            time.sleep(BUSY_PAUSE_SECONDS)
 
 
 def _failure(session: Session, row: OutboxMessage, token: str, exc: Exception, *, now: datetime,
-             settings: NotificationSettings, report: RelayReport) -> None:
+             settings: NotificationSettings, report: RelayReport, until: float | None = None, clock=time.monotonic
+             ) -> None:
     knobs = settings.knobs
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    if _permanent(exc) or row.attempts >= knobs["relay_max_attempts"]:
-        _mark(session, row.id, token, status=FAILED, last_error=error, claim_token=None)
-        report.failed.append(row.id)
+    row_id, attempts = row.id, row.attempts
+    if _permanent(exc) or attempts >= knobs["relay_max_attempts"]:
+        _mark(session, row_id, token, until=until, clock=clock, status=FAILED, last_error=error, claim_token=None)
+        report.failed.append(row_id)
         return
     backoff = knobs["relay_backoff_seconds"]
-    delay = backoff[min(row.attempts - 1, len(backoff) - 1)]
-    _mark(session, row.id, token, status=PENDING, last_error=error, claim_token=None,
+    delay = backoff[min(attempts - 1, len(backoff) - 1)]
+    _mark(session, row_id, token, until=until, clock=clock, status=PENDING, last_error=error, claim_token=None,
           next_attempt_at=now + timedelta(seconds=delay))
-    report.retrying.append(row.id)
+    report.retrying.append(row_id)
 
 
 def send_batch(session: Session, token: str, ids: list[int], *, now: datetime, settings: NotificationSettings,
                clock=time.monotonic) -> RelayReport:
     """Send the claimed rows over one SMTP connection; each row is committed as sent right after its 250."""
     report = RelayReport()
+    knobs = settings.knobs
     started = clock()
-    budget = settings.knobs["claim_timeout_seconds"] / 2  # never still sending when the claim may be taken over
-    pause = settings.knobs.get("relay_send_interval_seconds", 0)
+    budget = knobs["claim_timeout_seconds"] / 2  # never still sending when the claim may be taken over
+    # Outcomes are recorded, however busy the database, until just before another relay could take the claim.
+    record = {"until": started + knobs["claim_timeout_seconds"] - knobs["smtp_timeout_seconds"], "clock": clock}
+    pause = knobs.get("relay_send_interval_seconds", 0)
     rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
                            .order_by(OutboxMessage.id)).all()
     connection = None
     try:
         for index, row in enumerate(rows):
+            row_id, kind = row.id, row.kind
             if clock() - started > budget:
-                _mark(session, row.id, token, status=PENDING, claim_token=None, attempts=row.attempts - 1)
+                _mark(session, row_id, token, **record, status=PENDING, claim_token=None, attempts=row.attempts - 1)
                 continue
-            if row.attempts > settings.knobs["relay_max_attempts"]:  # claimed again and again by relays that died
-                _mark(session, row.id, token, status=FAILED, claim_token=None,
+            if row.attempts > knobs["relay_max_attempts"]:  # claimed again and again by relays that died
+                _mark(session, row_id, token, **record, status=FAILED, claim_token=None,
                       last_error=row.last_error or "the relay stopped while sending this email too many times")
-                report.failed.append(row.id)
+                report.failed.append(row_id)
                 continue
             try:
                 if connection is None:
                     connection = _connect(settings)
                 connection.send_message(build_message(row, settings, now=now), to_addrs=[row.recipient_address])
             except smtplib.SMTPRecipientsRefused as exc:
-                _failure(session, row, token, exc, now=now, settings=settings, report=report)
+                _failure(session, row, token, exc, now=now, settings=settings, report=report, **record)
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 if connection is not None:
@@ -169,13 +217,14 @@ def send_batch(session: Session, token: str, ids: list[int], *, now: datetime, s
                     connection = None
                 if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
                         exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-                    _failure(session, row, token, exc, now=now, settings=settings, report=report)
+                    _failure(session, row, token, exc, now=now, settings=settings, report=report, **record)
                     continue
                 for waiting in rows[index:]:  # the server cannot be reached: the whole batch waits
-                    _failure(session, waiting, token, exc, now=now, settings=settings, report=report)
+                    _failure(session, waiting, token, exc, now=now, settings=settings, report=report, **record)
                 break
-            _mark(session, row.id, token, status=SENT, sent_at=now, claim_token=None, last_error=None)
-            report.sent.append(row.id)
+            _mark(session, row_id, token, **record, status=SENT, sent_at=now, claim_token=None, last_error=None,
+                  **after_sending(kind))
+            report.sent.append(row_id)
             if pause:
                 time.sleep(pause)
     finally:

@@ -2,13 +2,17 @@
 
 Audited here: sign-in success and failure, two-factor enrolment and removal, security keys, password
 change and reset, email change, and failed attempts counted towards the lockout (app/people/lockout.py).
+
+The lock holds at every step: Flask-Security-Too checks it only at the password (and passkey) step, so
+`_lock_holds_at_the_second_step` refuses every second-factor page (code, recovery code, security key, method
+choice, help, first enrolment) while the pending account is locked, and ends the pending sign-in.
 Recovery-code use is audited in app/people/recovery_codes.py; role, scope and enabled changes in
 app/people/service.py; unlocks and two-factor resets by an admin in their services.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_login import current_user, user_logged_out
 from flask_security import (
     Security,
@@ -22,15 +26,24 @@ from flask_security import (
     wan_registered,
 )
 from flask_security.signals import change_email_confirmed
+from flask_security.tf_plugin import tf_clean_session
+from flask_security.utils import url_for_security
 
 from app.audit.service import record
 from app.extensions import db
 from app.people.lockout import LockoutPolicy, register_failure
 from app.people.models import Role, User, WebAuthn
-from app.people.signin_rules import failed_authn
+from app.people.signin_rules import account_locked, failed_authn
 from app.types import utcnow
 
 datastore = SQLAlchemyUserDatastore(db, User, Role, WebAuthn)
+
+# Every page of the second sign-in step: while the account waiting for it is locked, none of them may run.
+SECOND_STEP_ENDPOINTS = frozenset({
+    "security.two_factor_token_validation", "security.two_factor_rescue", "security.two_factor_setup",
+    "security.tf_select", "security.mf_recovery", "security.wan_signin", "security.wan_signin_response",
+})
+SIGN_IN_AGAIN = "Your sign-in could not be completed. Please sign in again."
 
 
 def _audit(user, action: str, detail: str, *, commit: bool = False) -> None:
@@ -58,13 +71,27 @@ def record_failed_authn(user: User, *, auth_type: str, second_factor: bool) -> N
 def _audit_failed_sign_in(response):
     """A sign-in POST that did not sign anyone in and was not counted against an account (unknown or locked)."""
     if (request.endpoint == "security.login" and request.method == "POST" and not current_user.is_authenticated
-            and "tf_user_id" not in session and not g.get("authn_failure_recorded") and response.status_code < 500):
+            and "tf_user_id" not in session and not g.get("authn_failure_recorded") and response.status_code < 400):
         attempted = (request.form.get("email") or "").strip().lower()[:255]
         record(db.session, action="user.sign_in_failed", actor=None, now=utcnow(), entity="user",
                entity_id=None, detail=f"failed sign-in for {attempted or '(blank)'}",
                remote_addr=request.remote_addr)
         db.session.commit()
     return response
+
+
+def _lock_holds_at_the_second_step():
+    """A locked account cannot complete its sign-in: the pending second step is ended (same answer as a bad one)."""
+    if request.endpoint not in SECOND_STEP_ENDPOINTS or "tf_user_id" not in session:
+        return None
+    user = datastore.find_user(fs_uniquifier=session["tf_user_id"])
+    if user is not None and not account_locked(user, now=utcnow()):
+        return None
+    tf_clean_session()
+    if user is not None:
+        _audit(user, "user.sign_in_failed", "failed sign-in: locked account at the second factor", commit=True)
+    flash(SIGN_IN_AGAIN, "error")
+    return redirect(url_for_security("login"))
 
 
 def _audit_tf_changed(sender, user, method=None, **extra) -> None:
@@ -117,4 +144,5 @@ def init_security(app: Flask, **classes) -> Security:
     user_logged_out.connect(_end_sessions_on_sign_out, app)
     failed_authn.connect(record_failed_authn)
     app.after_request(_audit_failed_sign_in)
+    app.before_request(_lock_holds_at_the_second_step)
     return security

@@ -13,6 +13,7 @@ from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reviews import lifecycle
 from app.reviews.access import require_review_access
+from app.reviews.limits import reason_problem
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
@@ -157,6 +158,8 @@ def reopen_review(
     require_review_access(actor, review, Permission.REOPEN_REVIEWS)
     check_version(session, review, expected_version)
     reason = checked_reason(reason, today=london_today(now))
+    if problem := reason_problem("reopen", reason):  # it goes into the append-only audit trail: bounded
+        raise ReviewRejected([Violation("reason", problem)])
     try:
         transition = lifecycle.reopen(review, reason=reason)
     except lifecycle.TransitionRefused as exc:
@@ -193,6 +196,8 @@ def snooze_reminders(
             raise ReviewRejected([Violation("until", f"Reminders can be snoozed for at most {max_days} days.")])
         if not reason:
             raise ReviewRejected([Violation("reason", "Give a reason for snoozing the reminders.")])
+        if problem := reason_problem("snooze", reason):
+            raise ReviewRejected([Violation("reason", problem)])
     before = [review.snoozed_until, review.snooze_reason]
     review.snoozed_until, review.snooze_reason = until, (reason or None) if until else None
     review.updated_at = now

@@ -16,6 +16,7 @@ from app.privacy.lexicon import fold, lexicon
 from app.reviews.calendar import working_days
 from app.reviews.clocks import panel_notification_due
 from app.reviews.fields import label
+from app.reviews.limits import text_problems
 from app.reviews.types import COMMISSIONING_KIND, DHR_TYPES, PublicationStatus, ReviewType
 from config.clocks import CLOCKS
 from config.review_types import PARTNERSHIP_REQUIRED_FROM
@@ -263,7 +264,8 @@ KIND_NAMES = {"SAB": "Safeguarding Adults Board", "LSCP": "local safeguarding ch
 def validate(data: ReviewInput, *, today: date, clocks: dict = CLOCKS) -> list[Violation]:
     """Every field rule broken by a review's data, on the field that caused it (empty when valid)."""
     data = data.normalised()
-    return (_other_rules(data) + _type_rules(data, clocks) + _date_rules(data, today) + _qa_rules(data)
+    return ([Violation(name, message) for name, message in text_problems(data)]  # sizes: app/reviews/limits.py
+            + _other_rules(data) + _type_rules(data, clocks) + _date_rules(data, today) + _qa_rules(data)
             + _identifier_rules(data, today) + _publication_rules(data))
 
 

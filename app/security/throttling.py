@@ -3,6 +3,12 @@
 Only POSTs count, per client address (behind a proxy set TRUSTED_PROXY_COUNT so the address is the client's).
 The counters live in Redis (REDIS_URL) so every web process shares them. Development without REDIS_URL falls
 back to per-process memory with a warning; production refuses to start without Redis (app/security/production.py).
+
+Redis stopping while the tracker runs does not stop sign-in: the limits go on in each web process's memory
+(Flask-Limiter's in-memory fallback, logged once as "Rate limit storage unreachable") and move back to Redis when
+it answers again. Failing closed would lock every user out for the length of a Redis outage; failing open with
+no limit at all would hand guessers the outage. Per-process counters keep a bound (the limit times the number of
+web processes), and the per-account lockout (app/people/lockout.py) is in the database and does not change.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ def init_throttling(app: Flask) -> Limiter:
     options = {"socket_timeout": 3, "socket_connect_timeout": 3} if uri.startswith("redis") else {}
     limiter = Limiter(get_remote_address, app=app, storage_uri=uri, storage_options=options,
                       key_prefix=app.config["RATELIMIT_KEY_PREFIX"], strategy=app.config["RATELIMIT_STRATEGY"],
-                      headers_enabled=app.config["RATELIMIT_HEADERS_ENABLED"])
+                      headers_enabled=app.config["RATELIMIT_HEADERS_ENABLED"],
+                      in_memory_fallback_enabled=uri != "memory://")  # Redis down: per-process counters meanwhile
     for scope, (knob, endpoints) in THROTTLED.items():
         shared = limiter.shared_limit(app.config[knob], scope=scope, methods=["POST"],
                                       error_message="Too many attempts from your network: wait a minute and try again.")

@@ -51,7 +51,7 @@ def test_columns_are_the_collections_in_its_order():
 
 def test_london_q3_as_csv(client, reviews):
     sign_in(client, "lead_london")
-    response = client.get(URL.format(fmt="csv", scope="Y56", geography="recorded"))
+    response = client.get(URL.format(fmt="csv", scope="Y56", geography="recorded"), buffered=False)  # as streamed
     assert response.status_code == 200 and response.is_streamed
     assert "scrt-extract-2021-Q3-Y56-recorded.csv" in response.headers["Content-Disposition"]
     preamble, rows = read_csv(response.get_data(as_text=True))
