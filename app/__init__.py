@@ -78,6 +78,7 @@ def register_models() -> None:
     import app.orgs.models
     import app.people.models
     import app.reports.models
+    import app.reviews.history
     import app.reviews.models  # noqa: F401
 
 
