@@ -21,6 +21,7 @@ from app.reports import metrics, rapid
 from app.reports.metrics import TOTAL
 from app.reports.periods import MONTH, QUARTER, period_of
 from app.reports.periods import Period as ReportPeriod
+from app.reports.queries import H, closed_between, counted, in_period, opened_between
 from app.reports.request import Geography, ReportRequest
 from app.reports.tables import ReportTable
 from app.reviews.access import in_scope
@@ -126,11 +127,25 @@ def report_period(period: Period) -> ReportPeriod:
     return period_of(kind, period.start)
 
 
-def period_figures(session: Session, scope: Scope, period: Period, *, today: date,
-                   settings: NotificationSettings) -> PeriodFigures:
+def digest_request(scope: Scope, period: Period, *, today: date) -> ReportRequest:
+    """The report a monthly or quarterly digest holds: the recipient's scope on today's tree (the reviews they are
+    responsible for today, every one of which they can open), as at the period's end."""
+    return ReportRequest(period=report_period(period), scope=scope, geography=Geography.CURRENT, user_scope=scope,
+                         today=today)
+
+
+def period_reviews(session: Session, request: ReportRequest) -> tuple[Any, set[int], set[int]]:
+    """The reviews behind a period's figures (a condition on reviews), and which of them opened and closed in it
+    (the report's own definitions, app/reports/queries.py)."""
+    period, end = request.period, request.as_of
+    rows = select(H.review_id).where(counted(request), in_period(period.start, end))
+    opened = set(session.scalars(rows.where(opened_between(period.start, end))))
+    closed = set(session.scalars(rows.where(closed_between(period.start, end))))
+    return Review.id.in_(rows), opened, closed
+
+
+def period_figures(session: Session, request: ReportRequest, *, settings: NotificationSettings) -> PeriodFigures:
     """The report's flow by type, overdue clocks, rapid reviews and themes for the recipient's scope and period."""
-    request = ReportRequest(period=report_period(period), scope=scope, geography=Geography.RECORDED,
-                            user_scope=scope, today=today)
     clocks = settings.clocks
     return PeriodFigures(
         flow=metrics.flow_by_type(session, request),

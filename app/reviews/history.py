@@ -198,9 +198,9 @@ def revise(held: list[Any], planned: list[Span], dimensions: dict[str, Any] | No
 H = StatusInterval
 
 
-def known_at(day: date):
-    """Rows the tracker held at the end of a day."""
-    return and_(H.known_from <= day, or_(H.known_until.is_(None), H.known_until > day))
+def known_at(day: date, rows=H):
+    """Rows (of the history, or an alias of it) the tracker held at the end of a day."""
+    return and_(rows.known_from <= day, or_(rows.known_until.is_(None), rows.known_until > day))
 
 
 def valid_on(day: date):

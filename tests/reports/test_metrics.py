@@ -117,12 +117,18 @@ def test_fy2022_midlands_after_the_move(session, reviews):
 # ---------------------------------------------------------------- the requester's scope limits every row
 
 
-def test_reviews_outside_the_requesters_scope_are_never_counted(session, reviews):
-    """A North East and Yorkshire requester: B1 is recorded in Y63 but lies in the Midlands today."""
+def test_the_requesters_scope_is_read_the_reports_way(session, reviews):
+    """B1 is recorded in North East and Yorkshire (Y63) but lies in the Midlands (Y60) today. As recorded, the Y63
+    lead counts it and the Y60 lead does not; on the current hierarchy the other way round. So each region's own
+    report adds up to England's in both modes (issue 11, item 4)."""
     report = run(session, period="2021-Q3", scope="Y63", as_scope="Y63")
-    assert flow(report)["Total"] == (1, 0, 0, 1)  # N1 only
+    assert flow(report)["Total"] == (2, 0, 0, 2)  # B1 and N1
+    assert flow(run(session, period="2021-Q3", scope="Y63", geography="current", as_scope="Y63"))["Total"] == (
+        1, 0, 0, 1)  # N1 only
     midlands = run(session, period="2021-Q3", scope="Y60", as_scope="Y60")
     assert flow(midlands)["Total"] == (0, 3, 1, 2)  # never B1 in recorded mode, never London
+    assert flow(run(session, period="2021-Q3", scope="Y60", geography="current", as_scope="Y60"))["Total"] == (
+        1, 3, 1, 3)  # and B1
     london = run(session, period="2021-Q3", scope="Y56", as_scope="Y56")
     assert flow(london)["Total"] == (3, 7, 5, 5)
     assert "RPT-M1" not in {r[1] for r in london["learning"].rows}
@@ -157,6 +163,8 @@ def test_rapid_reviews_london_q3(session, reviews):
         "Median working days from notification to decision": 12.0,  # L7 9, L6 15
         "Decided within 15 working days of notification": 2,
         "Awaiting a decision at end": 2,                              # L8, L9
+        # L6c (L6 converted on 22 Oct): counted in Opened under CSPR (issue 11, item 6)
+        "Reviews opened from a rapid review (also in Opened)": 1,
     }
 
 
@@ -217,7 +225,7 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Sign-off expected": 0,
         "Publication due after sign-off": 1,      # L10, signed off 1 Nov 2021
         "Embargo review": 0,
-        "Any clock (reviews with at least one overdue)": 3,
+        "Any clock (reviews with at least one overdue clock)": 3,
     }
     q1 = measures(run(session, period="2022-Q1", scope="Y56"), "overdue")
     assert q1 == {
@@ -226,7 +234,7 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Sign-off expected": 2,                   # L3 (15 May 2022), L6c (22 Apr 2022)
         "Publication due after sign-off": 1,      # L10
         "Embargo review": 1,                      # L2 (1 June 2022)
-        "Any clock (reviews with at least one overdue)": 7,
+        "Any clock (reviews with at least one overdue clock)": 7,
     }
     midlands = measures(run(session, period="2021-Q3", scope="Y60", geography="current"), "overdue")
     assert midlands["Sign-off expected"] == 1  # B1 (SAR added 1 Jun 2021: due 1 Dec 2021)
@@ -270,8 +278,8 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
             for year, month_number in [(y, m) for y in (2020, 2021, 2022, 2023) for m in range(1, 13)]:
                 request = prepare_request(session, actor=actor, period=f"{year}-{month_number:02d}", scope_code=scope,
                                           geography=geography, today=TODAY)
-                start, opened, closed, end = flow_by_type(session, request).row("Total")[1:]
-                assert end == start + opened - closed, (scope, geography, year, month_number)
+                start, opened, reopened, closed, end = flow_by_type(session, request).row("Total")[1:]
+                assert end == start + opened + reopened - closed, (scope, geography, year, month_number)
                 assert previous_end is None or start == previous_end, (scope, geography, year, month_number)
                 previous_end = end
 
