@@ -137,7 +137,8 @@ class ReportsView(TrackerBaseView):
         filename = f"report-{key}-{checked.slug}.{file_format}"
         if file_format == "csv":
             return Response(table_csv(tables[0], lines), mimetype="text/csv", headers=_attachment(filename))
-        return Response(_stream(tables_xlsx(tables, lines)), mimetype=XLSX_MIME, headers=_attachment(filename))
+        return Response(_stream(tables_xlsx(tables, lines, day=checked.as_at)), mimetype=XLSX_MIME,
+                        headers=_attachment(filename))
 
     @expose("/chart/<chart>.<file_format>")
     def chart(self, chart: str, file_format: str):

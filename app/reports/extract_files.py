@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from app.reports.extract import BATCH, INCLUSION_RULE, extract_rows, headers
+from app.reports.files import reproducible_xlsx, spooled, zip_stamp
 from app.reports.request import ReportRequest
 from app.reviews.export import neutralise
 
@@ -84,40 +83,14 @@ def about_csv(lines: list[tuple[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _stamp(day: date) -> tuple[int, int, int, int, int, int]:
-    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
-
-
 def zip_file(csv_name: str, csv_text: str, lines: list[tuple[str, str]], *, day: date) -> bytes:
     """The CSV and its about.csv in one ZIP, entries stamped with the as-at day."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in ((csv_name, csv_text), ("about.csv", about_csv(lines))):
-            archive.writestr(zipfile.ZipInfo(name, date_time=_stamp(day)), text.encode("utf-8"),
+            archive.writestr(zipfile.ZipInfo(name, date_time=zip_stamp(day)), text.encode("utf-8"),
                              compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
-
-
-_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _spooled() -> BinaryIO:
-    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-
-
-def _reproducible(workbook: BinaryIO, day: date) -> BinaryIO:
-    """The same workbook with every entry and the document's created/modified times set to the as-at day."""
-    stamp = f"{day.isoformat()}T00:00:00Z".encode()
-    out = _spooled()
-    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), data)
-            archive.writestr(zipfile.ZipInfo(info.filename, date_time=_stamp(day)), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
-    out.seek(0)
-    return out
 
 
 def xlsx_file(rows: Iterable[list[Any]], mapping: dict, lines: list[tuple[str, str]], *, day: date) -> BinaryIO:
@@ -147,10 +120,10 @@ def xlsx_file(rows: Iterable[list[Any]], mapping: dict, lines: list[tuple[str, s
     about = workbook.create_sheet("About")
     for name, value in lines:
         about.append([name, neutralise(value)])
-    with _spooled() as handle:
+    with spooled() as handle:
         workbook.save(handle)
         handle.seek(0)
-        return _reproducible(handle, day)
+        return reproducible_xlsx(handle, day)
 
 
 def extract_filename(request: ReportRequest, file_format: str) -> str:
