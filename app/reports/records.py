@@ -93,8 +93,8 @@ def records_as_at(session: Session, ids: Iterable[int], *, as_at: date, entered:
             cutoff = end_of(max(as_at, entered.get(rid, as_at)))
             if event.occurred_at < cutoff:
                 continue
-            if event.action == "review.delete":
-                records[rid] = {"id": rid, "themes": []}
+            if event.action == "review.delete":  # its last state: the delete's "before" values (None left out)
+                records[rid] = {**dict.fromkeys(REVIEW.columns.keys()), "id": rid, "themes": []}
             if rid in records:
                 _undo(records[rid], event.changes)
         out.update(records)

@@ -14,7 +14,10 @@ from app.people.actor import system_actor
 from app.reports.metrics import flow_by_type
 from app.reports.periods import MONTH, period_of
 from app.reports.request import ReportOutsideScope, ReportRefused, prepare_request
+from app.reviews.actions import decide_rapid_review as decide
+from app.reviews.types import RapidOutcome
 from tests.reports.support import TODAY, TYPES, expand, flow, measures, run
+from tests.support.reviews import NOW, make_review
 
 # ---------------------------------------------------------------- flow by type
 
@@ -287,10 +290,6 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
 def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(session, reviews):
     """Notified 28 Sep 2021, decided 1 Oct, added 5 Oct (the lifecycle allows it): never counted as closed in
     September, and October still adds up (opened and closed in October)."""
-    from app.reviews.actions import decide_rapid_review as decide
-    from app.reviews.types import RapidOutcome
-    from tests.support.reviews import NOW, make_review
-
     early = make_review(session, local_identifier="RPT-PRE1", review_type="RAPID", organisation_code="93C",
                         date_added=date(2021, 10, 5), incident_date=date(2021, 9, 27),
                         notification_date=date(2021, 9, 28), themes=["WT_NEGLECT"])
@@ -303,3 +302,38 @@ def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(ses
     start, opened, closed, end = flow(october)["Total"]
     assert end == start + opened - closed
     assert "RPT-PRE1" in {r[1] for r in october["learning"].rows}
+
+
+def test_a_decision_before_the_date_added_counts_once_in_the_period_the_rapid_review_closes(session, reviews):
+    """Issue 11, item 5. PRE2: notified Mon 21 Mar 2022, decided Wed 30 Mar (no further review), added Mon 4 Apr.
+    PRE3: notified Tue 19 Apr 2022, added 20 Apr, decided Tue 3 May -> CSPR. Worked out by hand:
+    - FY2021 (to 31 Mar 2022): PRE2 is not yet added, so nothing of it counts; L6, L7, L8 decided as before;
+    - FY2022: both decided, one converted, one no further review: 50.0 %; working days 7 (22-25, 28-30 Mar) and 9
+      (20-22, 25-29 Apr, 3 May; 2 May is a bank holiday): median 8.0; both within 15."""
+    actor = system_actor(scope_for_code(session, "ENG"))
+    early = make_review(session, local_identifier="RPT-PRE2", review_type="RAPID", organisation_code="93C",
+                        date_added=date(2022, 4, 4), incident_date=date(2022, 3, 18),
+                        notification_date=date(2022, 3, 21), themes=["WT_NEGLECT"])
+    decide(session, review=early, outcome=RapidOutcome.NO_FURTHER_REVIEW, decision_date=date(2022, 3, 30),
+           actor=actor, now=NOW, expected_version=None)
+    later = make_review(session, local_identifier="RPT-PRE3", review_type="RAPID", organisation_code="93C",
+                        date_added=date(2022, 4, 20), incident_date=date(2022, 4, 18),
+                        notification_date=date(2022, 4, 19), themes=["WT_NEGLECT"])
+    decide(session, review=later, outcome=RapidOutcome.CSPR, decision_date=date(2022, 5, 3), actor=actor, now=NOW,
+           expected_version=None, new_local_identifier="RPT-PRE3c")
+    session.commit()
+    fy2021 = measures(run(session, period="FY2021", scope="Y56"), "rapid")
+    assert (fy2021["Rapid reviews decided in the period"], fy2021["No further review"],
+            fy2021["Median working days from notification to decision"]) == (3, 1, 15.0)  # L6 15, L7 9, L8 16
+    fy2022 = run(session, period="FY2022", scope="Y56")
+    rapid = measures(fy2022, "rapid")
+    assert rapid["Rapid reviews added in the period"] == 2
+    assert rapid["Rapid reviews decided in the period"] == 2
+    assert (rapid["Converted (all)"], rapid["No further review"]) == (1, 1)
+    assert rapid["Conversion rate (% of decisions)"] == 50.0
+    assert rapid["Median working days from notification to decision"] == 8.0
+    assert rapid["Decided within 15 working days of notification"] == 2
+    # Issue 11, item 6: the CSPR PRE3 became is a new review: it counts in Opened under CSPR (and is named so).
+    assert rapid["Reviews opened from a rapid review (also in Opened)"] == 1
+    assert flow(fy2022)["CSPR"] == (2, 1, 0, 3)  # L3, L6c at start; PRE3c opened
+    assert flow(fy2022)["Rapid Review"] == (1, 2, 2, 1)  # L9 at start; PRE2, PRE3 opened and decided
