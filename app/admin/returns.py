@@ -61,6 +61,9 @@ class ReturnsView(TrackerBaseView):
     @expose("/sign-off", methods=["POST"])
     def sign_off(self):
         """Sign off the report named in the form as its period's return (national admins; audited)."""
+        if not self.actor.can(Permission.SIGN_OFF_RETURNS):
+            abort(Response("Not allowed: only a national admin can sign off a period's return.", status=403,
+                           mimetype="text/plain"))
         form, now = request.form, utcnow()
         back = url_for("reports.index", **{k: form.get(k, "") for k in ("period", "scope", "geography", "as_at")})
         clocks, settings, mapping = self._config()

@@ -45,6 +45,10 @@ RETURN_GUARD_SQLITE = [
 
 
 def upgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        # A deleted review's id is never reused (its audit trail and history keep it): SQLite needs AUTOINCREMENT.
+        with op.batch_alter_table('review', recreate='always', table_kwargs={'sqlite_autoincrement': True}):
+            pass
     op.create_table(
         'review_status_interval',
         sa.Column('id', sa.Integer(), nullable=False),

@@ -3,19 +3,25 @@ lifecycle writes live, for reviews whose status changed on different days; revie
 from their stored dates in bulk SQL."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from flask_migrate import upgrade
+from sqlalchemy import delete, insert, select, text
 
+from app import create_app
+from app.extensions import db
 from app.orgs.scope import scope_for_code
 from app.people.actor import system_actor
 from app.reviews import actions
 from app.reviews.history import EVER, StatusInterval
 from app.reviews.history_rebuild import rebuild_history
 from app.reviews.models import Review
+from app.reviews.service import delete_review
 from app.reviews.types import RapidOutcome
 from tests.support.reviews import NOW, make_review
 
 D = date
+MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 FIELDS = ("review_id", "status", "change", "valid_from", "valid_to", "known_from", "known_until", "entered_on",
           "review_type", "organisation_code", "recorded_icb_code", "recorded_region_code", "media_interest",
           "theme_1", "theme_2", "theme_3", "notification_date", "decision_date", "rapid_outcome", "converted_to_id")
@@ -93,3 +99,53 @@ def test_a_review_with_no_audit_trail_gets_its_history_from_its_stored_dates(ses
                             ("converted", "converted", D(2022, 1, 10), None, EVER, D(2022, 1, 5), "CSPR",
                              template.id)]
     assert rebuild_history(session.connection()) == 0  # a review's history is built once
+
+
+def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
+    """A database at 0007 with reviews (one closed, one reopened in its audit trail) migrates to a history."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    application = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with application.app_context():
+        upgrade(directory=MIGRATIONS, revision="0007_figure_snapshot")
+        common = ("version, review_type, organisation_code, recorded_organisation_name, recorded_icb_code, "
+                  "recorded_icb_name, recorded_region_code, recorded_region_name, recorded_vintage, dp_initials, "
+                  "media_interest, created_at, updated_at")
+        values = ("1, 'SAR_MANDATORY', '93C', 'NCL', 'QMJ', 'NCL ICB', 'Y56', 'London', '2021-04-01', 'AB', 0, "
+                  "'2022-01-10 09:00:00.000000', '2022-01-10 09:00:00.000000'")
+        db.session.execute(text(f"INSERT INTO review (id, status, date_added, closed_on, {common}) "  # noqa: S608
+                                f"VALUES (1, 'closed', '2021-05-01', '2021-09-01', {values})"))
+        db.session.execute(text(f"INSERT INTO review (id, status, date_added, closed_on, {common}) "  # noqa: S608
+                                f"VALUES (2, 'open', '2021-06-01', NULL, {values})"))
+        db.session.execute(text("INSERT INTO review_theme (review_id, position, theme_code) "
+                                "VALUES (2, 1, 'CA_NEGLECT')"))
+        for n, (stamp, change) in enumerate([("2022-01-10 09:00:00", '["open", "closed"]'),
+                                             ("2022-03-01 12:00:00", '["closed", "open"]')], start=1):
+            db.session.execute(text("INSERT INTO audit_event (id, occurred_at, action, review_id, changes) VALUES "
+                                    "(:id, :at, 'review.status', 2, :changes)"),
+                               {"id": n, "at": stamp, "changes": f'{{"status": {change}}}'})
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        rows = db.session.execute(text("SELECT review_id, status, change, valid_from, valid_to, known_from, "
+                                       "known_until, theme_1 FROM review_status_interval "
+                                       "ORDER BY review_id, known_from, valid_from")).all()
+        assert [tuple(r) for r in rows] == [
+            (1, "open", "opened", "2021-05-01", "2021-09-01", "1900-01-01", None, None),
+            (1, "closed", "closed", "2021-09-01", None, "1900-01-01", None, None),
+            # closed on the day it was entered (the audit trail recorded no closing date): reopened on 1 March 2022
+            (2, "open", "opened", "2021-06-01", "2022-01-10", "1900-01-01", None, "CA_NEGLECT"),
+            (2, "closed", "closed", "2022-01-10", None, "1900-01-01", "2022-03-01", "CA_NEGLECT"),
+            (2, "closed", "closed", "2022-01-10", "2022-03-01", "2022-03-01", None, "CA_NEGLECT"),
+            (2, "open", "reopened", "2022-03-01", None, "2022-03-01", None, "CA_NEGLECT"),
+        ]
+        assert "AUTOINCREMENT" in db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'review'"))
+        assert db.session.scalar(text("SELECT count(*) FROM review")) == 2
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_deleted_reviews_id_is_never_given_to_another(session):
+    first = make_review(session, date_added=D(2022, 5, 2), incident_date=D(2022, 4, 1))
+    rid = first.id
+    delete_review(session, review=first, expected_version=None, actor=national(session), now=NOW)
+    session.commit()
+    assert make_review(session, date_added=D(2022, 5, 2), incident_date=D(2022, 4, 1)).id > rid
