@@ -49,6 +49,8 @@ def upgrade():
         # A deleted review's id is never reused (its audit trail and history keep it): SQLite needs AUTOINCREMENT.
         with op.batch_alter_table('review', recreate='always', table_kwargs={'sqlite_autoincrement': True}):
             pass
+        # Batch mode cannot reflect an expression index, so recreating the table drops migration 0005's: put it back.
+        op.execute("CREATE INDEX IF NOT EXISTS ix_review_local_identifier_key ON review (upper(local_identifier))")
     op.create_table(
         'review_status_interval',
         sa.Column('id', sa.Integer(), nullable=False),

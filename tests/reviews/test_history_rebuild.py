@@ -107,6 +107,8 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
     application = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with application.app_context():
         upgrade(directory=MIGRATIONS, revision="0007_figure_snapshot")
+        indexes = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review' ORDER BY name")
+        indexes_before = db.session.execute(indexes).all()
         common = ("version, review_type, organisation_code, recorded_organisation_name, recorded_icb_code, "
                   "recorded_icb_name, recorded_region_code, recorded_region_name, recorded_vintage, dp_initials, "
                   "media_interest, created_at, updated_at")
@@ -138,6 +140,9 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
             (2, "open", "reopened", "2022-03-01", None, "2022-03-01", None, "CA_NEGLECT"),
         ]
         assert "AUTOINCREMENT" in db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'review'"))
+        # recreating the table for AUTOINCREMENT keeps every index (the identifier search's expression index too)
+        assert db.session.execute(indexes).all() == indexes_before
+        assert "ix_review_local_identifier_key" in {name for name, _ in indexes_before}
         assert db.session.scalar(text("SELECT count(*) FROM review")) == 2
         db.session.remove()
         db.engine.dispose()
