@@ -17,6 +17,7 @@ from app.reports.request import ReportRefused, prepare_request
 from app.reports.returns import (
     ReturnNotFound,
     ReturnRefused,
+    area_labels,
     compare,
     load_return,
     recompute_request,
@@ -25,7 +26,7 @@ from app.reports.returns import (
 )
 from app.reports.service import record_download
 from app.reports.tables import tables_from_json
-from app.timezone import london_today
+from app.timezone import london_time, london_today
 from app.types import utcnow
 
 FILES = {"csv": "text/csv", "xlsx": XLSX_MIME, "zip": "application/zip"}
@@ -56,6 +57,8 @@ class ReturnsView(TrackerBaseView):
         found = visible_returns(db.session, self.actor)
         labels = {r.id: parse_period(r.period_code).label for r in found}
         return self.render("admin/returns/index.html", returns=found, period_labels=labels,
+                           areas=area_labels(db.session, found), signed_at={r.id: london_time(r.signed_off_at)
+                                                                            for r in found},
                            can_sign_off=self.actor.can(Permission.SIGN_OFF_RETURNS))
 
     @expose("/sign-off", methods=["POST"])
@@ -94,6 +97,8 @@ class ReturnsView(TrackerBaseView):
         _tables, extra = tables_from_json(signed.figures)
         return self.render("admin/returns/details.html", signed=signed, comparison=comparison,
                            period=parse_period(signed.period_code), lines=extra.get("preamble", []),
+                           area=area_labels(db.session, [signed])[signed.scope_code],
+                           signed_at=london_time(signed.signed_off_at),
                            can_download=self.actor.can(Permission.EXPORT))
 
     @expose("/<int:return_id>/extract.<file_format>")

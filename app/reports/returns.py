@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.audit.service import record
 from app.orgs.scope import UnknownScope, scope_for_code
 from app.people.actor import Actor, NotAllowed
@@ -28,16 +27,14 @@ from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reports import extract as scrt
 from app.reports import extract_files
+from app.reports.changes import Explanation, explanations
 from app.reports.models import PeriodReturn
 from app.reports.request import ReportRefused, ReportRequest, prepare_request
 from app.reports.service import build_report
 from app.reports.tables import ReportTable, preamble, tables_from_json, tables_json
-from app.reviews.fields import label
 from app.timezone import london_today
 
 NOTE_LIMIT = 2000
-EXPLAINED_ACTIONS = ("review.create", "review.edit", "review.status", "review.convert", "review.update",
-                     "review.delete")
 
 
 class ReturnRefused(ValueError):
@@ -115,6 +112,17 @@ def _covers(actor: Actor, scope_code: str, scopes: dict[str, Any], session: Sess
     return scope is not None and actor.scope.covers(scope)
 
 
+def area_labels(session: Session, returns: list[PeriodReturn]) -> dict[str, str]:
+    """{scope code: how the area is named} for some returns (the code itself if it has left the tree)."""
+    out: dict[str, str] = {}
+    for code in {r.scope_code for r in returns}:
+        try:
+            out[code] = scope_for_code(session, code).label
+        except UnknownScope:
+            out[code] = code
+    return out
+
+
 def visible_returns(session: Session, actor: Actor) -> list[PeriodReturn]:
     """The returns the user may see (their scope covers the return's area), newest first."""
     if not actor.can(Permission.REPORTS):
@@ -156,16 +164,6 @@ class RowChange:
     record_id: int
     kind: str  # "added", "removed", "changed"
     columns: list[tuple[str, str, str]] = field(default_factory=list)  # (column, as sent, now)
-
-
-@dataclass
-class Explanation:
-    """Something recorded after the sign-off that touched a review: what, who, when."""
-
-    record_id: int
-    when: datetime
-    who: str
-    what: str
 
 
 @dataclass
@@ -253,41 +251,6 @@ def _row_changes(sent_csv: str, now_csv: str, mapping: dict) -> list[RowChange]:
     return out
 
 
-def _describe(event: Any) -> str:
-    changes = event.changes or {}
-    if event.action == "review.create":
-        return "entered after the sign-off (a late entry)"
-    if event.action == "review.delete":
-        return "deleted"
-    if event.action == "review.update":
-        return f"timeline entry added ({event.detail})" if event.detail else "timeline entry added"
-    if event.action == "review.status":
-        before, after = changes.get("status", ["?", "?"])
-        return f"status {before} to {after}" + (f": {event.detail}" if event.detail else "")
-    parts = [f"{label(name)}: {_shown(values[0])} to {_shown(values[1])}" for name, values in sorted(changes.items())
-             if name not in ("status",)]
-    return "corrected " + "; ".join(parts) if parts else (event.detail or event.action)
-
-
-def _shown(value: Any) -> str:
-    if value in (None, "", []):
-        return "(blank)"
-    return ", ".join(value) if isinstance(value, list) else str(value)
-
-
-def explanations(session: Session, signed: PeriodReturn, record_ids: set[int]) -> list[Explanation]:
-    """What was recorded about these reviews after the return was signed off (from the audit trail)."""
-    if not record_ids:
-        return []
-    events = session.execute(
-        select(AuditEvent.review_id, AuditEvent.occurred_at, AuditEvent.actor_email, AuditEvent.action,
-               AuditEvent.changes, AuditEvent.detail)
-        .where(AuditEvent.review_id.in_(sorted(record_ids)), AuditEvent.occurred_at > signed.signed_off_at,
-               AuditEvent.action.in_(EXPLAINED_ACTIONS))
-        .order_by(AuditEvent.review_id, AuditEvent.occurred_at, AuditEvent.id))
-    return [Explanation(e.review_id, e.occurred_at, e.actor_email or "system", _describe(e)) for e in events]
-
-
 def compare(session: Session, signed: PeriodReturn, *, now: datetime, clocks: dict, settings: dict,
             mapping: dict) -> Comparison:
     """The return as sent beside the same report recomputed as at today, the figures and extract rows that differ,
@@ -300,4 +263,4 @@ def compare(session: Session, signed: PeriodReturn, *, now: datetime, clocks: di
     rows = _row_changes(signed.extract_csv.decode("utf-8"), now_csv, mapping)
     cells = _cells(sent, now_tables)
     return Comparison(signed, request, sent, now_tables, cells, rows,
-                      explanations(session, signed, {r.record_id for r in rows}))
+                      explanations(session, {r.record_id for r in rows}, since=signed.signed_off_at))

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError
 from app.audit.models import AuditEvent
 from app.orgs.scope import scope_for_code
 from app.people.actor import NotAllowed, system_actor
+from app.reports.changes import explanations
 from app.reports.extract_files import extract_csv
 from app.reports.models import PeriodReturn, ReturnImmutableError
 from app.reports.request import prepare_request
@@ -128,7 +129,16 @@ def test_later_changes_are_shown_beside_the_return_and_explained(session, review
     assert rows[reviews["N1"].id].kind == "removed"  # deleted on 30 November
     why = comparison.why
     assert any("late entry" in e.what for e in why[late.id])
-    assert any("Publication date: (blank) to 2021-12-01" in e.what for e in why[reviews["L10"].id])
+    assert any("Publication date: (blank) to 1 December 2021" in e.what for e in why[reviews["L10"].id])
+    l10 = " ".join(e.what for e in why[reviews["L10"].id])
+    assert "Public / embargoed: (blank) to Public" in l10 and "Brief overview changed" in l10
+    assert "Corrected overview." not in l10  # free text is named, not repeated
+    l3 = " ".join(e.what for e in why[reviews["L3"].id])  # labels, never codes
+    assert "Type of review: Child Safeguarding Practice Review to Safeguarding Adult Review (mandatory" in l3
+    assert "Media interest: Yes to No" in l3 and "SAR_MANDATORY" not in l3
+    # L7's reopening (27 November 2026) leaves its Q3 row as it was; asked about, the trail says what happened
+    l7 = " ".join(e.what for e in explanations(session, {reviews["L7"].id}, since=signed.signed_off_at))
+    assert "status closed to open: reopened: New information from the police" in l7
     assert any(e.what == "deleted" for e in why[reviews["N1"].id])
     assert all(e.when > signed.signed_off_at for e in comparison.explanations)
 
@@ -201,6 +211,10 @@ def test_the_return_page_lists_changes_with_their_reasons(client, session, revie
     assert 'id="return-changed"' in html and 'id="return-rows"' in html
     l10 = re.search(rf'data-record="{reviews["L10"].id}">(.*?)</tr>', html, re.S).group(1)
     assert "Publication date" in l10 and "corrected" in l10 and "as-at-test" in l10
+    assert "1 December 2021" in l10 and "2021-12-01" not in l10
+    assert "Return: Q3 2021/22 · England" in html and "UTC" not in html
+    listing = client.get("/admin/returns/").get_data(as_text=True)
+    assert "<td>England</td>" in listing and "26 November 2026 by" in listing
     sent = compare(session, signed, now=NOW + timedelta(days=7), clocks=CLOCKS, settings=REPORTS,
                    mapping=SCRT_EXTRACT).sent
     assert sent[0].row("Total")[1:] == [5, 10, 0, 6, 9]  # the figures as sent
