@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.reports.request import ReportRequest
+from app.timezone import london_time
 
 
 @dataclass
@@ -113,4 +114,5 @@ def preamble(request: ReportRequest) -> list[tuple[str, str]]:
 
 def generated_line(generated_at: datetime, *, by: str | None = None) -> tuple[str, str]:
     """When, and by whom, a page was generated (shown on the page, not written into files)."""
-    return "Generated", f"{generated_at:%Y-%m-%d %H:%M} UTC" + (f" by {by}" if by else "")
+    local = london_time(generated_at)
+    return "Generated", f"{local.day} {local:%B %Y} at {local:%H:%M}" + (f" by {by}" if by else "")

@@ -6,10 +6,12 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.demo.data import load_demo_data
 from app.orgs.scope import scope_for_code
 from app.people.actor import system_actor
 from app.reviews import actions
-from app.reviews.history import EVER, Span, StatusInterval, plan_spans
+from app.reviews.history import DIMENSIONS, EVER, Span, StatusInterval, dimensions_of, plan_spans
+from app.reviews.models import Review, ReviewTheme
 from app.reviews.service import delete_review, input_from_review, update_review
 from app.reviews.types import RapidOutcome
 from tests.support.reviews import NOW, make_review
@@ -168,3 +170,47 @@ def test_a_change_on_the_day_the_review_was_entered_is_part_of_how_it_was_entere
     session.commit()
     assert rows(session, review.id) == [("open", "opened", D(2021, 4, 1), D(2021, 9, 1), EVER, None),
                                         ("closed", "closed", D(2021, 9, 1), None, EVER, None)]
+
+
+def test_the_history_agrees_with_every_record_after_the_demo_load_and_later_changes(session):
+    """The demo's paths (create, entered closed, decide, convert, reopen), then a deletion, an edit of counted values
+    and a re-closing on a later day leave exactly one current row per review, with the record's status, closing
+    day, decision and counted values; and none for a review that is gone."""
+    load_demo_data(session, now=datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
+    session.commit()
+    later = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    reopenings = select(StatusInterval.review_id).where(StatusInterval.change == "reopened")
+    reopened = session.scalars(select(Review).where(Review.id.in_(reopenings)).order_by(Review.id)).first()
+    actions.close_review(session, review=reopened, actor=national(session), now=later, expected_version=None)
+    edited = session.scalars(select(Review).where(Review.status == "open").order_by(Review.id.desc())).first()
+    data = input_from_review(edited)
+    data.media_interest, data.themes = not edited.media_interest, ["CA_NEGLECT"]
+    update_review(session, review=edited, expected_version=None, data=data, actor=national(session), now=later)
+    gone = session.scalars(select(Review).where(Review.status == "closed").order_by(Review.id)).first()
+    delete_review(session, review=gone, expected_version=None, actor=national(session), now=later)
+    session.commit()
+    records = {r.id: r for r in session.scalars(select(Review))}
+    themes: dict[int, list[str]] = {}
+    for rid, code in session.execute(select(ReviewTheme.review_id, ReviewTheme.theme_code)
+                                     .order_by(ReviewTheme.review_id, ReviewTheme.position)):
+        themes.setdefault(rid, []).append(code)
+    current = session.scalars(select(StatusInterval).where(StatusInterval.known_until.is_(None),
+                                                           StatusInterval.valid_to.is_(None))).all()
+    every = session.scalars(select(StatusInterval).where(StatusInterval.known_until.is_(None))).all()
+    assert sorted(r.review_id for r in current) == sorted(records)  # one current row each, none for a deleted one
+    for row in current:
+        review = records[row.review_id]
+        assert row.status == review.status, review.id
+        held = sorted((r for r in every if r.review_id == row.review_id), key=lambda r: r.valid_from)
+        assert held[0].change == "opened" and held[0].valid_from == review.date_added, review.id
+        if row.status != "open":
+            reopenings = [r.valid_from for r in held if r.change == "reopened"]
+            if not reopenings:  # the first closing: on its own date, never before the date added
+                assert row.valid_from == max(review.closed_on, review.date_added), review.id
+            else:  # closed again: on its own date if on or after the reopening, else the day it was closed again
+                assert row.valid_from >= reopenings[-1], review.id
+                assert row.valid_from == review.closed_on or review.closed_on < reopenings[-1], review.id
+        assert dimensions_of(review, themes.get(review.id, [])) == {n: getattr(row, n) for n in DIMENSIONS}, review.id
+        if review.review_type == "RAPID" and review.status != "open":
+            assert (row.decision_date, row.rapid_outcome) == (review.decision_date, review.rapid_outcome), review.id
+    assert sum(1 for r in current if r.change == "reopened") >= 1  # the demo's reopenings are in the history
