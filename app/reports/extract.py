@@ -168,8 +168,8 @@ def extract_rows(session: Session, request: ReportRequest, mapping: dict) -> Ite
     ids = [rid for rid, _ in session.execute(_included(request))]
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
-        spans = {row.review_id: row for row in session.scalars(
-            select(H).where(and_(counted(request), status_at(day)), H.review_id.in_(batch)))}
+        spans = {row.review_id: row for row in session.execute(  # plain rows: no ORM objects per review
+            select(H.__table__).where(and_(counted(request), status_at(day)), H.review_id.in_(batch)))}
         entered = {rid: span.entered_on for rid, span in spans.items()}
         records = records_as_at(session, batch, as_at=request.as_at, entered=entered)
         latest = latest_updates(session, batch, on=day, as_at=request.as_at, entered=entered)

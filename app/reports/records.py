@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Date, select
+from sqlalchemy import Boolean, Date, Integer, String, Text, null, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -28,9 +28,13 @@ from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 from app.reviews.types import PublicationStatus
 from app.timezone import LONDON, london_today
 
-BATCH = 500
+BATCH = 2000
 REVIEW = Review.__table__
 DATE_COLUMNS = frozenset(c.name for c in REVIEW.columns if isinstance(c.type, Date))
+# What a clock can read: every date, number, flag and short code of the record (no names, no free text), so a clock
+# a new stage adds over a new date column is read as at any day with no change here.
+FACT_COLUMNS = tuple(c for c in REVIEW.columns if isinstance(c.type, Date | Boolean | Integer)
+                     or (isinstance(c.type, String) and not isinstance(c.type, Text) and (c.type.length or 99) <= 20))
 # Dates that are deadlines or bookkeeping rather than something that happened: kept on every day.
 DEADLINES = frozenset({"date_added", "recorded_vintage", "embargo_review_date", "snoozed_until"})
 # Audited actions whose before/after values are the review's own fields.
@@ -66,22 +70,26 @@ def entered_days(session: Session, ids: list[int]) -> dict[int, date]:
     return dict(rows.all())
 
 
-def records_as_at(session: Session, ids: Iterable[int], *, as_at: date, entered: dict[int, date] | None = None
-                  ) -> dict[int, dict[str, Any]]:
+def records_as_at(session: Session, ids: Iterable[int], *, as_at: date, entered: dict[int, date] | None = None,
+                  facts_only: bool = False) -> dict[int, dict[str, Any]]:
     """{review id: its record (every review column, and `themes` as codes in order)} as held at the end of a day
-    (`entered`: the day each was entered, when the caller has it from the history)."""
+    (`entered`: the day each was entered, when the caller has it from the history). `facts_only`: just what a clock
+    can read (FACT_COLUMNS, no themes), for counting clocks over many reviews."""
     out: dict[int, dict[str, Any]] = {}
+    columns = FACT_COLUMNS if facts_only else tuple(REVIEW.columns)
+    names = [c.name for c in columns]
     for batch in _batches(ids):
         entered = entered if entered is not None else entered_days(session, batch)
-        records = {row["id"]: dict(row) for row in session.execute(select(REVIEW).where(REVIEW.c.id.in_(batch)))
-                   .mappings()}
-        themes: dict[int, list[str]] = defaultdict(list)
-        for rid, code in session.execute(select(ReviewTheme.review_id, ReviewTheme.theme_code)
-                                         .where(ReviewTheme.review_id.in_(batch))
-                                         .order_by(ReviewTheme.review_id, ReviewTheme.position)):
-            themes[rid].append(code)
-        for rid, record in records.items():
-            record["themes"] = themes.get(rid, [])
+        records = {row[0]: dict(zip(names, row, strict=True))
+                   for row in session.execute(select(*columns).where(REVIEW.c.id.in_(batch)))}
+        if not facts_only:
+            themes: dict[int, list[str]] = defaultdict(list)
+            for rid, code in session.execute(select(ReviewTheme.review_id, ReviewTheme.theme_code)
+                                             .where(ReviewTheme.review_id.in_(batch))
+                                             .order_by(ReviewTheme.review_id, ReviewTheme.position)):
+                themes[rid].append(code)
+            for rid, record in records.items():
+                record["themes"] = themes.get(rid, [])
         earliest = end_of(min([as_at, *entered.values()]))
         events = session.execute(
             select(AuditEvent.review_id, AuditEvent.occurred_at, AuditEvent.action, AuditEvent.changes)
@@ -94,7 +102,7 @@ def records_as_at(session: Session, ids: Iterable[int], *, as_at: date, entered:
             if event.occurred_at < cutoff:
                 continue
             if event.action == "review.delete":  # its last state: the delete's "before" values (None left out)
-                records[rid] = {**dict.fromkeys(REVIEW.columns.keys()), "id": rid, "themes": []}
+                records[rid] = {**dict.fromkeys(names), "id": rid, "themes": []}
             if rid in records:
                 _undo(records[rid], event.changes)
         out.update(records)
@@ -102,14 +110,16 @@ def records_as_at(session: Session, ids: Iterable[int], *, as_at: date, entered:
 
 
 def latest_updates(session: Session, ids: Iterable[int], *, on: date, as_at: date,
-                   entered: dict[int, date] | None = None) -> dict[int, tuple[date, str]]:
+                   entered: dict[int, date] | None = None, with_text: bool = True) -> dict[int, tuple[date, str]]:
     """{review id: (entry date, text)} of the newest timeline entry dated on or before `on`, among those recorded by
-    the end of `as_at` (or of the day the review was entered, if later)."""
+    the end of `as_at` (or of the day the review was entered, if later). `with_text=False`: the text is not read
+    (None), for the stale clock over many reviews."""
     out: dict[int, tuple[date, str]] = {}
+    text_column = ReviewUpdate.text if with_text else null()
     for batch in _batches(ids):
         entered = entered if entered is not None else entered_days(session, batch)
         rows = session.execute(
-            select(ReviewUpdate.review_id, ReviewUpdate.entry_date, ReviewUpdate.created_at, ReviewUpdate.text)
+            select(ReviewUpdate.review_id, ReviewUpdate.entry_date, ReviewUpdate.created_at, text_column)
             .where(ReviewUpdate.review_id.in_(batch), ReviewUpdate.entry_date <= on)
             .order_by(ReviewUpdate.review_id, ReviewUpdate.entry_date.desc(), ReviewUpdate.id.desc()))
         for rid, entry_date, created_at, text in rows:
