@@ -150,7 +150,8 @@ def main() -> None:
                     line.append(f"{key} {ms:.0f}")
                 rows = scrt.count_rows(session, request)
                 ms = timed(lambda r=request: sum(1 for _ in extract_files.csv_chunks(
-                    scrt.extract_rows(session, r, app.config["SCRT_EXTRACT"]), app.config["SCRT_EXTRACT"])),
+                    scrt.extract_rows(session, r, app.config["SCRT_EXTRACT"], clocks=clocks),
+                    app.config["SCRT_EXTRACT"])),
                     repeat=1)
                 line.append(f"extract({rows:,} rows) {ms:.0f}")
                 print(f"{period:8} {scope:4} {geography:9} ms: " + ", ".join(line))

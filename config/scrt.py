@@ -42,6 +42,7 @@ SCRT_EXTRACT: dict = {
         ("learning_2", "Organisational learning 2"),
         ("learning_3", "Organisational learning 3"),
         ("recommendations", "Lessons learned / recommendations"),
+        ("overdue_clocks", "Overdue clocks"),
         ("comments", "Comments"),
     ],
     # Status: the collection has open and closed; a rapid review that converted has ended, so it is closed
@@ -68,6 +69,8 @@ SCRT_EXTRACT: dict = {
     },
     "other_comment": "Other review type: {description}",
     "comment_separator": "; ",
+    # The tracker's clocks overdue at the end of the extract's day (as app/reports/overdue.py counts them), by label.
+    "clock_separator": "; ",
     # A rapid review's decision, by the tracker's outcome code.
     "rapid_outcome": {"CSPR": "CSPR", "SAR": "SAR", "DHR": "DHR", "NFR": "No further review"},
     "yes_no": {True: "Yes", False: "No"},

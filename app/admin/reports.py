@@ -168,6 +168,7 @@ class ReportsView(TrackerBaseView):
             abort(403)
         checked = self._checked()
         session, now, mapping = db.session, utcnow(), current_app.config["SCRT_EXTRACT"]
+        clocks = current_app.config["CLOCKS"]
         rows = scrt.count_rows(session, checked)
         record_download(session, actor=self.actor, now=now, request=checked, what="scrt-extract",
                         file_format=file_format, rows=rows, action="report.extract")
@@ -175,10 +176,10 @@ class ReportsView(TrackerBaseView):
         lines = extract_files.about_lines(preamble(checked), rows)
         filename = extract_files.extract_filename(checked, file_format)
         if file_format == "csv":
-            chunks = extract_files.csv_chunks(scrt.extract_rows(session, checked, mapping), mapping)
+            chunks = extract_files.csv_chunks(scrt.extract_rows(session, checked, mapping, clocks=clocks), mapping)
             return Response(stream_with_context(chunks), mimetype="text/csv", headers=_attachment(filename))
         if file_format == "zip":
-            return Response(extract_files.extract_zip(session, checked, mapping, lines),
+            return Response(extract_files.extract_zip(session, checked, mapping, lines, clocks=clocks),
                             mimetype=EXTRACT_FORMATS["zip"], headers=_attachment(filename))
-        handle = extract_files.extract_xlsx(session, checked, mapping, lines)
+        handle = extract_files.extract_xlsx(session, checked, mapping, lines, clocks=clocks)
         return Response(_stream(handle), mimetype=XLSX_MIME, headers=_attachment(filename))

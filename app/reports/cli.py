@@ -121,19 +121,21 @@ def extract_command(period: str, scope_code: str, geography: str, as_at: str | N
     if not out.parent.is_dir():
         raise click.BadParameter(f"{out.parent} is not a folder", param_hint="--out")
     session, now = db.session, utcnow()
-    mapping = current_app.config["SCRT_EXTRACT"]
+    mapping, clocks = current_app.config["SCRT_EXTRACT"], current_app.config["CLOCKS"]
     rows = scrt.count_rows(session, request)
     lines = extract_files.about_lines(preamble(request), rows)
     partial = out.with_name(out.name + ".part")  # a failure part-way never leaves a truncated extract at --out
     try:
         if file_format == "csv":
             with partial.open("w", encoding="utf-8", newline="") as fh:
-                for chunk in extract_files.csv_chunks(scrt.extract_rows(session, request, mapping), mapping):
+                for chunk in extract_files.csv_chunks(scrt.extract_rows(session, request, mapping, clocks=clocks),
+                                                      mapping):
                     fh.write(chunk)
         elif file_format == "zip":
-            partial.write_bytes(extract_files.extract_zip(session, request, mapping, lines))
+            partial.write_bytes(extract_files.extract_zip(session, request, mapping, lines, clocks=clocks))
         else:
-            with extract_files.extract_xlsx(session, request, mapping, lines) as handle, partial.open("wb") as fh:
+            with (extract_files.extract_xlsx(session, request, mapping, lines, clocks=clocks) as handle,
+                  partial.open("wb") as fh):
                 while block := handle.read(64 * 1024):
                     fh.write(block)
         partial.replace(out)

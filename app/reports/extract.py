@@ -3,9 +3,9 @@
 Inclusion: every review within the report's area and the requester's scope (both read the report's geography
 way) that the tracker held at the as-at day and that was open at any time in the period (open at its start,
 opened or reopened in it). Each row is the review as held at the as-at day (app.reports.records), with its status,
-decision, sign-off, publication and latest update as at the report's "at end" day (the period's last day, or the
-as-at day when that comes first). Labels and value codes come from config/scrt.py. Rows are read in batches
-(flat memory); the files are written by app/reports/extract_files.py.
+decision, sign-off, publication, latest update and overdue clocks as at the report's "at end" day (the period's
+last day, or the as-at day when that comes first). Labels and value codes come from config/scrt.py. Rows are read
+in batches (flat memory); the files are written by app/reports/extract_files.py.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.orgs.models import IntegratedCareBoard, Partnership, Region, SubIcbLoca
 from app.reports.queries import H, active_between, counted, names_on, status_at
 from app.reports.records import facts_on, latest_updates, records_as_at
 from app.reports.request import Geography, ReportRequest
+from app.reviews.clocks import CLOCK_LABELS, review_clocks
 from app.reviews.history import OPENED, REOPENED
 from app.reviews.types import ReviewStatus, ReviewType
 
@@ -33,7 +34,7 @@ KNOWN_KEYS = frozenset({
     "dp_initials", "partnership", "identifier", "review_type", "incident_date", "notification_date", "decision_date",
     "rapid_outcome", "became_record_id", "overview", "theme_1", "theme_2", "theme_3", "media_interest",
     "latest_update", "latest_update_date", "signed_off_date", "publication_date", "publication_status",
-    "report_url", "learning_1", "learning_2", "learning_3", "recommendations", "comments",
+    "report_url", "learning_1", "learning_2", "learning_3", "recommendations", "overdue_clocks", "comments",
 })
 
 
@@ -125,8 +126,14 @@ def _comments(record: dict, mapping: dict) -> str | None:
     return mapping.get("comment_separator", "; ").join(notes) or None
 
 
+def overdue_on(facts: Any, day: date, clocks: dict, mapping: dict) -> str | None:
+    """The review's clocks overdue at the end of the day (the clock module's own functions over its facts then)."""
+    overdue = [CLOCK_LABELS[c.kind] for c in review_clocks(facts, today=day, config=clocks) if c.overdue]
+    return mapping.get("clock_separator", "; ").join(overdue) or None
+
+
 def row_values(record: dict, span: Any, latest: tuple[date, str] | None, tree: tuple, lookups: _Lookups,
-               mapping: dict, day: date) -> dict[str, Any]:
+               mapping: dict, day: date, clocks: dict) -> dict[str, Any]:
     """One review's extract values by column key (plain values: dates stay dates)."""
     facts = facts_on(record, span, latest[0] if latest else None, day)
     org_name, icb_name, icb_code, region_name, region_code = tree
@@ -156,12 +163,14 @@ def row_values(record: dict, span: Any, latest: tuple[date, str] | None, tree: t
         if facts.publication_status else None,
         "report_url": record.get("report_url"), "learning_1": record.get("learning_1"),
         "learning_2": record.get("learning_2"), "learning_3": record.get("learning_3"),
-        "recommendations": record.get("recommendations"), "comments": _comments(record, mapping),
+        "recommendations": record.get("recommendations"), "overdue_clocks": overdue_on(facts, day, clocks, mapping),
+        "comments": _comments(record, mapping),
     }
 
 
-def extract_rows(session: Session, request: ReportRequest, mapping: dict) -> Iterator[list[Any]]:
-    """The extract's rows in column order (plain values: dates stay dates), read BATCH reviews at a time."""
+def extract_rows(session: Session, request: ReportRequest, mapping: dict, *, clocks: dict) -> Iterator[list[Any]]:
+    """The extract's rows in column order (plain values: dates stay dates), read BATCH reviews at a time; `clocks`
+    is the clock configuration (config/clocks.py) the overdue clocks are worked out with."""
     keys = check_mapping(mapping)
     lookups = _Lookups(session, request, mapping)
     day = request.as_of
@@ -178,5 +187,5 @@ def extract_rows(session: Session, request: ReportRequest, mapping: dict) -> Ite
             if span is None or rid not in records:
                 continue
             values = row_values(records[rid], span, latest.get(rid), lookups.tree(request, span), lookups, mapping,
-                                day)
+                                day, clocks)
             yield [values[key] for key in keys]

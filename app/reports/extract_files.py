@@ -38,6 +38,8 @@ ABOUT_NOTES = (
     ("Dates", "Sign-off, publication and decision dates after that day are left blank: they had not happened."),
     ("Latest update", "The newest timeline entry dated on or before that day, among those recorded by the as-at "
                       "day."),
+    ("Overdue clocks", "The tracker's clocks past their due date at the end of that day, worked out from the "
+                       "review as it stood then."),
     ("Names", "One name per code: the name in the hierarchy in force at the end of the period (as recorded), or "
               "today's (current hierarchy)."),
 )
@@ -131,17 +133,19 @@ def extract_filename(request: ReportRequest, file_format: str) -> str:
     return f"scrt-extract-{request.slug}.{file_format}"
 
 
-def extract_csv(session: Session, request: ReportRequest, mapping: dict) -> str:
+def extract_csv(session: Session, request: ReportRequest, mapping: dict, *, clocks: dict) -> str:
     """The whole CSV extract as text (for the ZIP and for a signed-off return)."""
-    return "".join(csv_chunks(extract_rows(session, request, mapping), mapping))
+    return "".join(csv_chunks(extract_rows(session, request, mapping, clocks=clocks), mapping))
 
 
-def extract_zip(session: Session, request: ReportRequest, mapping: dict, lines: list[tuple[str, str]]) -> bytes:
+def extract_zip(session: Session, request: ReportRequest, mapping: dict, lines: list[tuple[str, str]], *,
+                clocks: dict) -> bytes:
     """The CSV extract with its about.csv, zipped."""
-    return zip_file(extract_filename(request, "csv"), extract_csv(session, request, mapping), lines,
+    return zip_file(extract_filename(request, "csv"), extract_csv(session, request, mapping, clocks=clocks), lines,
                     day=request.as_at)
 
 
-def extract_xlsx(session: Session, request: ReportRequest, mapping: dict, lines: list[tuple[str, str]]) -> BinaryIO:
+def extract_xlsx(session: Session, request: ReportRequest, mapping: dict, lines: list[tuple[str, str]], *,
+                 clocks: dict) -> BinaryIO:
     """The XLSX extract (extract sheet and About sheet) as a file to stream."""
-    return xlsx_file(extract_rows(session, request, mapping), mapping, lines, day=request.as_at)
+    return xlsx_file(extract_rows(session, request, mapping, clocks=clocks), mapping, lines, day=request.as_at)

@@ -80,9 +80,9 @@ def sign_off(session: Session, *, request: ReportRequest, actor: Actor, now: dat
     report = build_report(session, request, clocks=clocks, settings=settings, now=now)
     lines = preamble(request)
     rows = scrt.count_rows(session, request)
-    csv_bytes = extract_files.extract_csv(session, request, mapping).encode("utf-8")
+    csv_bytes = extract_files.extract_csv(session, request, mapping, clocks=clocks).encode("utf-8")
     about = extract_files.about_lines(lines, rows)
-    with extract_files.extract_xlsx(session, request, mapping, about) as handle:
+    with extract_files.extract_xlsx(session, request, mapping, about, clocks=clocks) as handle:
         xlsx_bytes = handle.read()
     revision = (session.scalar(select(func.max(PeriodReturn.revision)).where(
         PeriodReturn.period_code == request.period.code, PeriodReturn.scope_code == request.scope.code,
@@ -259,7 +259,7 @@ def compare(session: Session, signed: PeriodReturn, *, now: datetime, clocks: di
     sent, _extra = tables_from_json(signed.figures)
     report = build_report(session, request, clocks=clocks, settings=settings, now=now)
     now_tables = list(report.tables.values())
-    now_csv = extract_files.extract_csv(session, request, mapping)
+    now_csv = extract_files.extract_csv(session, request, mapping, clocks=clocks)
     rows = _row_changes(signed.extract_csv.decode("utf-8"), now_csv, mapping)
     cells = _cells(sent, now_tables)
     return Comparison(signed, request, sent, now_tables, cells, rows,

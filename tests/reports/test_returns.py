@@ -112,7 +112,7 @@ def test_later_changes_are_shown_beside_the_return_and_explained(session, review
     # The return itself, and the report as at its own as-at day, are unchanged.
     assert session.get(PeriodReturn, signed.id).extract_csv == sent_csv
     again = recompute_request(session, signed, today=date(2026, 12, 2), as_at=signed.as_at)
-    without_late = [line for line in extract_csv(session, again, SCRT_EXTRACT).splitlines(keepends=True)
+    without_late = [line for line in extract_csv(session, again, SCRT_EXTRACT, clocks=CLOCKS).splitlines(keepends=True)
                     if "RPT-LATE" not in line]
     assert "".join(without_late).encode() == sent_csv  # only the late entry joins it (as it was entered)
     comparison = compare(session, signed, now=NOW + timedelta(days=7), clocks=CLOCKS, settings=REPORTS,
