@@ -128,7 +128,8 @@ def _comments(record: dict, mapping: dict) -> str | None:
 
 def overdue_on(facts: Any, day: date, clocks: dict, mapping: dict) -> str | None:
     """The review's clocks overdue at the end of the day (the clock module's own functions over its facts then)."""
-    overdue = [CLOCK_LABELS[c.kind] for c in review_clocks(facts, today=day, config=clocks) if c.overdue]
+    overdue = [CLOCK_LABELS[c.kind] for c in review_clocks(facts, today=day, config=clocks)
+               if c.overdue and c.kind in CLOCK_LABELS]  # running clocks, not record checks
     return mapping.get("clock_separator", "; ").join(overdue) or None
 
 

@@ -114,7 +114,9 @@ def overdue_review_ids(session: Session, request: ReportRequest, clocks: dict,
             continue
         entry = latest.get(rid)
         facts = facts_on(record, span, entry[0] if entry else None, day)
-        overdue = [clock.kind for clock in review_clocks(facts, today=day, config=clocks) if clock.overdue]
+        # running clocks only: a record check (a deadline already met or missed) is not counted as overdue
+        overdue = [clock.kind for clock in review_clocks(facts, today=day, config=clocks)
+                   if clock.overdue and clock.kind in CLOCK_KINDS]
         for kind in overdue:
             found.setdefault(kind, set()).add(rid)
         if overdue:

@@ -1,7 +1,7 @@
 """status history: a review's status as dated intervals (known day by day), and signed-off period returns
 
 Revision ID: 0008_status_history
-Revises: 0007_figure_snapshot
+Revises: 0009_statutory_stages
 Create Date: 2026-12-03 10:00:00
 
 Existing reviews get a history reconstructed from their stored dates and the audit trail
@@ -18,7 +18,7 @@ from app.reviews.history_rebuild import rebuild_history
 
 # revision identifiers, used by Alembic.
 revision = '0008_status_history'
-down_revision = '0007_figure_snapshot'
+down_revision = '0009_statutory_stages'
 branch_labels = None
 depends_on = None
 

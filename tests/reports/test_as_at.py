@@ -21,7 +21,7 @@ from app.reviews.types import RapidOutcome
 from config.clocks import CLOCKS
 from config.reports import REPORTS
 from tests.reports.support import flow, measures
-from tests.support.reviews import NOW
+from tests.support.reviews import NOW, partnership_for
 from tests.support.web import sign_in
 
 REPORTS_ASKED = ["period=2021-Q3&scope=Y56&geography=recorded", "period=FY2021&scope=ENG&geography=current",
@@ -68,8 +68,8 @@ def change_everything_after_the_period(session, reviews) -> None:
     edit(session, reviews["L10"], now=LATER, publication_status="public", publication_date=date(2021, 12, 1),
          report_url="https://example.org/l10", overview="Corrected overview.", themes=["CA_FINANCIAL", "CA_NEGLECT"])
     edit(session, reviews["L1"], now=LATER, publication_date=date(2021, 12, 20), learning_1="Rewritten learning.")
-    edit(session, reviews["L3"], now=LATER, review_type="SAR_MANDATORY", media_interest=False,
-         dp_initials="ZZ")
+    edit(session, reviews["L3"], now=LATER, review_type="SAR_MANDATORY",
+         partnership_id=partnership_for("SAR_MANDATORY"), media_interest=False, dp_initials="ZZ")
     add_update(session, review=reviews["L9"], text="Panel convened (recorded late).", entry_date=date(2021, 12, 15),
                actor=actor, now=LATER, expected_version=None)
     actions.decide_rapid_review(session, review=reviews["L9"], outcome=RapidOutcome.NO_FURTHER_REVIEW,

@@ -14,7 +14,7 @@ from app.reviews.history import DIMENSIONS, EVER, Span, StatusInterval, dimensio
 from app.reviews.models import Review, ReviewTheme
 from app.reviews.service import delete_review, input_from_review, update_review
 from app.reviews.types import RapidOutcome
-from tests.support.reviews import NOW, make_review
+from tests.support.reviews import NOW, make_review, partnership_for
 
 D = date
 LATER = NOW + timedelta(days=3)  # 28 November 2026
@@ -135,7 +135,7 @@ def test_reopening_a_no_further_review_decision_keeps_the_decision_in_the_histor
 def test_an_edit_of_a_counted_value_replaces_the_rows_and_keeps_the_old_ones(session):
     review = make_review(session, date_added=D(2021, 4, 1), incident_date=D(2021, 3, 1))
     data = input_from_review(review)
-    data.review_type = "DHR"
+    data.review_type, data.partnership_id = "DHR", partnership_for("DHR")
     update_review(session, review=review, expected_version=review.version, data=data, actor=national(session),
                   now=LATER)
     session.commit()

@@ -120,6 +120,8 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
                                 f"VALUES (2, 'open', '2021-06-01', NULL, {values})"))
         db.session.execute(text("INSERT INTO review_theme (review_id, position, theme_code) "
                                 "VALUES (2, 1, 'CA_NEGLECT')"))
+        db.session.execute(text("INSERT INTO review_update (review_id, entry_date, text, author_label, created_at) "
+                                "VALUES (2, '2022-02-01', 'Panel met.', 'dp@example.com', '2022-02-01 10:00:00')"))
         for n, (stamp, change) in enumerate([("2022-01-10 09:00:00", '["open", "closed"]'),
                                              ("2022-03-01 12:00:00", '["closed", "open"]')], start=1):
             db.session.execute(text("INSERT INTO audit_event (id, occurred_at, action, review_id, changes) VALUES "
@@ -144,6 +146,9 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
         assert db.session.execute(indexes).all() == indexes_before
         assert "ix_review_local_identifier_key" in {name for name, _ in indexes_before}
         assert db.session.scalar(text("SELECT count(*) FROM review")) == 2
+        # recreating the review table keeps the rows that point at it (no cascade on the drop)
+        assert db.session.scalar(text("SELECT count(*) FROM review_theme")) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM review_update")) == 1
         db.session.remove()
         db.engine.dispose()
 
