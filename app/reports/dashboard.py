@@ -16,7 +16,7 @@ from app.reports.periods import MONTH, QUARTER, Period, period_of
 from app.reports.queries import H, closed_between, count_if, counted, open_at, opened_between
 from app.reports.request import Geography, ReportRequest
 from app.reports.tables import ReportTable
-from app.reviews.types import ReviewType
+from app.reviews.types import ReviewType, type_short
 
 
 @dataclass
@@ -46,16 +46,16 @@ class Dashboard:
 
     def types_table(self) -> ReportTable:
         """Open reviews by type, as a table (for the chart)."""
-        return types_table(self.open_by_type)
+        return types_table(self.open_by_type, self.today)
 
     def themes_table(self) -> ReportTable:
         """Top themes of open reviews, as a table (for the chart)."""
         return themes_table(self.themes)
 
 
-def types_table(open_by_type: dict[ReviewType, int]) -> ReportTable:
-    """Open reviews by type, with a total row."""
-    rows = [[t.short, n] for t, n in open_by_type.items()]
+def types_table(open_by_type: dict[ReviewType, int], on: date) -> ReportTable:
+    """Open reviews by type (named as on the day), with a total row."""
+    rows = [[type_short(t.value, on), n] for t, n in open_by_type.items()]
     return ReportTable("types", "Open reviews by type", ["Type of review", "Open"],
                        [*rows, [metrics.TOTAL, sum(open_by_type.values())]])
 

@@ -18,12 +18,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.orgs.models import IntegratedCareBoard, Partnership, Region, SubIcbLocation, Theme
+from app.reports.overdue import overdue_clocks_in
 from app.reports.queries import H, active_between, counted, names_on, status_at
 from app.reports.records import facts_on, latest_updates, records_as_at
 from app.reports.request import Geography, ReportRequest
 from app.reviews.clocks import CLOCK_LABELS, review_clocks
 from app.reviews.history import OPENED, REOPENED
-from app.reviews.types import ReviewStatus, ReviewType
+from app.reviews.types import ReviewStatus, ReviewType, type_short
 
 BATCH = 500
 INCLUSION_RULE = ("Reviews open at any time during the period (open at its start, or opened or reopened during "
@@ -128,8 +129,7 @@ def _comments(record: dict, mapping: dict) -> str | None:
 
 def overdue_on(facts: Any, day: date, clocks: dict, mapping: dict) -> str | None:
     """The review's clocks overdue at the end of the day (the clock module's own functions over its facts then)."""
-    overdue = [CLOCK_LABELS[c.kind] for c in review_clocks(facts, today=day, config=clocks)
-               if c.overdue and c.kind in CLOCK_LABELS]  # running clocks, not record checks
+    overdue = [CLOCK_LABELS[c.kind] for c in overdue_clocks_in(review_clocks(facts, today=day, config=clocks))]
     return mapping.get("clock_separator", "; ").join(overdue) or None
 
 
@@ -150,7 +150,7 @@ def row_values(record: dict, span: Any, latest: tuple[date, str] | None, tree: t
         "dp_initials": record.get("dp_initials"), "partnership": lookups.partnerships.get(record.get("partnership_id")),
         "identifier": separator.join(v for v in identifiers if v),
         "review_type": mapping["converted_type"] if converted else mapping["review_type"].get(
-            rtype, ReviewType(rtype).short),
+            rtype, type_short(rtype, lookups.day)),
         "incident_date": record.get("incident_date"), "notification_date": facts.notification_date,
         "decision_date": facts.decision_date,
         "rapid_outcome": mapping["rapid_outcome"].get(facts.rapid_outcome) if facts.rapid_outcome else None,

@@ -12,7 +12,7 @@ from app.reports.records import publication_on, records_as_at
 from app.reports.request import Geography, ReportRequest
 from app.reports.tables import ReportTable
 from app.reviews.history import CLOSED, began_between
-from app.reviews.types import PublicationStatus, ReviewType
+from app.reviews.types import PublicationStatus, type_short
 
 LEARNING_HEADERS = ["Tracker number", "Identifier", "Type of review", "Sub-ICB location (CCG) code",
                     "Sub-ICB location (CCG)", "Closed on", "Public / embargoed", "Organisational learning 1",
@@ -46,7 +46,8 @@ def learning(session: Session, request: ReportRequest, *, limit: int | None = No
         record = records.get(rid, {})
         identifier = record.get("steis_number") or record.get("lfpse_reference") or record.get("local_identifier")
         publication = publication_on(record, request.as_of)
-        rows.append([rid, identifier or f"#{rid}", ReviewType(rtype).short, code, names.get(code, code), closed,
+        rows.append([rid, identifier or f"#{rid}", type_short(rtype, request.period.end), code, names.get(code, code),
+                     closed,
                      PublicationStatus(publication).label if publication else None, record.get("learning_1"),
                      record.get("learning_2"), record.get("learning_3"), record.get("recommendations")])
     return ReportTable("learning", "Learning and recommendations of the reviews closed in the period",

@@ -3,6 +3,8 @@ definitions); no loop over reviews. The overdue table counts through app/reports
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -28,7 +30,7 @@ from app.reports.queries import (
 from app.reports.request import ReportRequest
 from app.reports.tables import ReportTable
 from app.reviews.clocks import CLOCK_KINDS, CLOCK_LABELS
-from app.reviews.types import ReviewType
+from app.reviews.types import ReviewType, type_short
 
 TOTAL = "Total"
 FLOW_HEADERS = ["Open at start", "Opened", "Reopened", "Closed or converted", "Open at end"]
@@ -52,11 +54,11 @@ def _rows(request: ReportRequest):
     return in_period(request.period.start, request.as_of)
 
 
-def _by_type_rows(results, width: int) -> list[list]:
+def _by_type_rows(results, width: int, on: date) -> list[list]:
     counts = {rtype: [0] * width for rtype in ReviewType}
     for rtype, *values in results:
         counts[ReviewType(rtype)] = list(values)
-    rows = [[rtype.short, *values] for rtype, values in counts.items()]
+    rows = [[type_short(rtype.value, on), *values] for rtype, values in counts.items()]  # named as at the period end
     rows.append([TOTAL, *(sum(r[i] for r in rows) for i in range(1, width + 1))])
     return rows
 
@@ -65,7 +67,7 @@ def flow_by_type(session: Session, request: ReportRequest) -> ReportTable:
     """Open at start, opened, reopened, closed (or converted), open at end, by type of review."""
     stmt = (select(H.review_type, *_flow_columns(request))
             .where(counted(request), _rows(request)).group_by(H.review_type))
-    rows = _by_type_rows(session.execute(stmt).all(), len(FLOW_HEADERS))
+    rows = _by_type_rows(session.execute(stmt).all(), len(FLOW_HEADERS), request.period.end)
     return ReportTable("flow", "Reviews by type: open, opened and closed", ["Type of review", *FLOW_HEADERS], rows,
                        note=FLOW_NOTE)
 
@@ -99,7 +101,7 @@ def media_interest(session: Session, request: ReportRequest) -> ReportTable:
             .where(counted(request), _rows(request), H.media_interest.is_(True))
             .group_by(H.review_type))
     headers = ["Active in the period", "Opened", "Open at end"]
-    rows = _by_type_rows(session.execute(stmt).all(), len(headers))
+    rows = _by_type_rows(session.execute(stmt).all(), len(headers), request.period.end)
     return ReportTable("media", "Reviews with media interest", ["Type of review", *headers], rows,
                        note="Active in the period = open at any time in it (open at start, opened or reopened).")
 

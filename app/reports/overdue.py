@@ -23,7 +23,7 @@ from app.reports.queries import count_if, counted, status_at
 from app.reports.records import end_of, facts_on, latest_updates, records_as_at
 from app.reports.request import ReportRequest
 from app.reviews.clock_queries import any_overdue_condition, overdue_condition
-from app.reviews.clocks import CLOCK_KINDS, CLOCK_LABELS, review_clocks
+from app.reviews.clocks import CLOCK_KINDS, CLOCK_LABELS, ClockState, review_clocks
 from app.reviews.history import StatusInterval
 from app.reviews.models import Review
 from app.reviews.types import PublicationStatus, ReviewStatus, ReviewType
@@ -33,6 +33,12 @@ ANY = "any"
 REVIEWS_OVERDUE = "Reviews with an overdue clock"
 ANY_LABEL = "Any clock (reviews with at least one overdue clock)"
 OVERDUE_CLOCKS = "Overdue clocks"
+
+
+def overdue_clocks_in(states: list[ClockState]) -> list[ClockState]:
+    """The overdue clocks among a review's clock states: running clocks only (a record check such as the CSPR Panel
+    notification, a deadline already met or missed, is never an overdue clock)."""
+    return [state for state in states if state.overdue and state.kind in CLOCK_KINDS]
 
 
 def overdue_label(kind: str) -> str:
@@ -114,9 +120,7 @@ def overdue_review_ids(session: Session, request: ReportRequest, clocks: dict,
             continue
         entry = latest.get(rid)
         facts = facts_on(record, span, entry[0] if entry else None, day)
-        # running clocks only: a record check (a deadline already met or missed) is not counted as overdue
-        overdue = [clock.kind for clock in review_clocks(facts, today=day, config=clocks)
-                   if clock.overdue and clock.kind in CLOCK_KINDS]
+        overdue = [clock.kind for clock in overdue_clocks_in(review_clocks(facts, today=day, config=clocks))]
         for kind in overdue:
             found.setdefault(kind, set()).add(rid)
         if overdue:

@@ -19,7 +19,7 @@ from app.reports.request import ReportRequest
 from app.reports.tables import ReportTable
 from app.reviews.calendar import working_days
 from app.reviews.history import CONVERTED
-from app.reviews.types import RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import RapidOutcome, ReviewStatus, ReviewType, type_label, type_short
 
 CONVERSIONS = (RapidOutcome.CSPR, RapidOutcome.SAR, RapidOutcome.DHR)
 
@@ -89,7 +89,7 @@ def rapid_reviews(session: Session, request: ReportRequest, *, clocks: dict) -> 
         ["Rapid reviews decided in the period", decided_n],
         ["Converted to a Child Safeguarding Practice Review (CSPR)", cspr],
         ["Converted to a Safeguarding Adult Review (SAR)", sar],
-        ["Converted to a Domestic Homicide Review (DHR)", dhr],
+        [f"Converted to a {type_label('DHR', period.end)} ({type_short('DHR', period.end)})", dhr],  # as named then
         ["Converted (all)", converted],
         ["No further review", nfr],
         ["Conversion rate (% of decisions)", rate],
