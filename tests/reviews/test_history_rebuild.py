@@ -102,11 +102,11 @@ def test_a_review_with_no_audit_trail_gets_its_history_from_its_stored_dates(ses
 
 
 def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
-    """A database at 0007 with reviews (one closed, one reopened in its audit trail) migrates to a history."""
+    """A database before 0008 with reviews (one closed, one reopened in its audit trail) migrates to a history."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     application = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with application.app_context():
-        upgrade(directory=MIGRATIONS, revision="0007_figure_snapshot")
+        upgrade(directory=MIGRATIONS, revision="0009_statutory_stages")  # 0008 follows main's 0009
         indexes = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review' ORDER BY name")
         indexes_before = db.session.execute(indexes).all()
         common = ("version, review_type, organisation_code, recorded_organisation_name, recorded_icb_code, "
@@ -122,6 +122,8 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
                                 "VALUES (2, 1, 'CA_NEGLECT')"))
         db.session.execute(text("INSERT INTO review_update (review_id, entry_date, text, author_label, created_at) "
                                 "VALUES (2, '2022-02-01', 'Panel met.', 'dp@example.com', '2022-02-01 10:00:00')"))
+        db.session.execute(text("INSERT INTO review_link (review_id, linked_review_id, reason, created_at) "
+                                "VALUES (1, 2, 'joint', '2022-02-01 10:00:00')"))
         for n, (stamp, change) in enumerate([("2022-01-10 09:00:00", '["open", "closed"]'),
                                              ("2022-03-01 12:00:00", '["closed", "open"]')], start=1):
             db.session.execute(text("INSERT INTO audit_event (id, occurred_at, action, review_id, changes) VALUES "
@@ -149,6 +151,7 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
         # recreating the review table keeps the rows that point at it (no cascade on the drop)
         assert db.session.scalar(text("SELECT count(*) FROM review_theme")) == 1
         assert db.session.scalar(text("SELECT count(*) FROM review_update")) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM review_link")) == 1
         db.session.remove()
         db.engine.dispose()
 
