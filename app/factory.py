@@ -14,6 +14,7 @@ import app.notifications.models
 import app.orgs.models
 import app.people.models
 import app.reports.models
+import app.reviews.history
 import app.reviews.models  # noqa: F401  (every model module, so the metadata is complete)
 from app.admin import init_admin
 from app.database import init_database

@@ -32,6 +32,7 @@ def report_cases(app) -> list[ReportCase]:
     from app.orgs.scope import scope_for_code
     from app.people.actor import system_actor
     from app.reports import extract as scrt
+    from app.reports import extract_files
     from app.reports.request import prepare_request
     from app.reports.service import TABLE_KEYS, build_table
 
@@ -53,8 +54,8 @@ def report_cases(app) -> list[ReportCase]:
 
             def extract(request=request) -> int:
                 with app.app_context():
-                    return sum(1 for _ in scrt.csv_chunks(scrt.extract_rows(db.session, request, mapping), mapping,
-                                                          []))
+                    return sum(1 for _ in extract_files.csv_chunks(
+                        scrt.extract_rows(db.session, request, mapping, clocks=clocks), mapping))
 
             statements = raw_statements(request, clocks=clocks,
                                         learning_rows=settings.get("learning_rows_on_page", 100))

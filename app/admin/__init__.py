@@ -15,6 +15,7 @@ from app.admin.people import UserView
 from app.admin.profile import ProfileView
 from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
 from app.admin.reports import ReportsView
+from app.admin.returns import ReturnsView
 from app.admin.reviews import ReviewView
 from app.extensions import db
 from app.reviews.models import Review
@@ -32,6 +33,7 @@ def init_admin(app: Flask) -> Admin:
     )
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
     admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
+    admin.add_view(ReturnsView(name="Period returns", endpoint="returns", url="/admin/returns"))
     admin.add_view(ImportView(name="Import", endpoint="imports", url="/admin/import"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))

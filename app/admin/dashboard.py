@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, url_for
+from datetime import date
+
+from flask import Response, abort, current_app, request, url_for
 from flask_admin import expose
 
 from app.admin.base import TrackerIndexView
@@ -11,11 +13,12 @@ from app.people.roles import Permission
 from app.reports.charts import FORMATS as CHART_FORMATS
 from app.reports.charts import render
 from app.reports.dashboard import Dashboard
+from app.reports.overdue import ANY_LABEL, REVIEWS_OVERDUE
 from app.reports.report_charts import DASHBOARD_CHARTS, dashboard_chart
 from app.reports.snapshots import DashboardFigures, dashboard_figures, settings_from
 from app.reports.tables import ReportTable
 from app.reviews.clocks import CLOCK_LABELS
-from app.timezone import london_time
+from app.timezone import london_time, london_today
 from app.types import utcnow
 
 
@@ -52,9 +55,25 @@ def dashboard_links(board: Dashboard) -> dict[str, str]:
 class DashboardView(TrackerIndexView):
     """Open reviews, recent flow, overdue clocks, rapid reviews awaiting a decision, themes, media interest."""
 
+    def _as_at(self, today: date) -> date | None:
+        """The as-at day asked for (?as_at=YYYY-MM-DD, not after today), or None for today."""
+        text = (request.args.get("as_at") or "").strip()
+        if not text:
+            return None
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            abort(Response(f"As at: {text!r} is not a date: write it as 2022-12-31 (year, month, day).", status=400,
+                           mimetype="text/plain"))
+        if day > today:
+            abort(Response("As at: the dashboard cannot show a day after today.", status=400, mimetype="text/plain"))
+        return None if day == today else day
+
     def _figures(self) -> DashboardFigures:
         settings = settings_from(current_app.config)
-        figures = dashboard_figures(db.session, self.actor.scope, now=utcnow(), settings=settings)
+        now = utcnow()
+        figures = dashboard_figures(db.session, self.actor.scope, now=now, settings=settings,
+                                    as_at=self._as_at(london_today(now)))
         db.session.commit()  # the snapshot, when one was stored
         return figures
 
@@ -69,8 +88,12 @@ class DashboardView(TrackerIndexView):
         actor = self.actor
         figures = self._figures()
         board = figures.board
-        return self.render("admin/dashboard.html", actor=actor, board=board, links=dashboard_links(board),
-                           clock_labels=CLOCK_LABELS, charts=self._charts(board, figures.trend),
+        today = london_today(utcnow())
+        past = board.today != today
+        return self.render("admin/dashboard.html", actor=actor, board=board,
+                           links={} if past else dashboard_links(board), today=today,
+                           as_at_value=board.today.isoformat() if past else "", overdue_title=REVIEWS_OVERDUE,
+                           any_label=ANY_LABEL, clock_labels=CLOCK_LABELS, charts=self._charts(board, figures.trend),
                            computed_at=london_time(figures.computed_at),
                            max_age_minutes=settings_from(current_app.config).max_age_seconds // 60,
                            rapid_days=current_app.config["CLOCKS"]["rapid_review_due"]["working_days"],

@@ -13,17 +13,27 @@ from app.admin.exports import XLSX_MIME
 from app.extensions import db
 from app.people.roles import Permission
 from app.reports import extract as scrt
+from app.reports import extract_files
 from app.reports.charts import FORMATS as CHART_FORMATS
 from app.reports.charts import render
 from app.reports.files import table_csv, tables_xlsx
 from app.reports.periods import MONTH, QUARTER, YEAR, last_complete, parse_period, recent_periods
 from app.reports.report_charts import REPORT_CHARTS, report_chart
-from app.reports.request import Geography, ReportRefused, ReportRequest, prepare_request, scope_choices
+from app.reports.request import (
+    Geography,
+    ReportRefused,
+    ReportRequest,
+    default_as_at,
+    prepare_request,
+    scope_choices,
+)
+from app.reports.returns import can_sign_off
 from app.reports.service import TABLE_KEYS, build_report, build_table, record_download
-from app.reports.tables import preamble
+from app.reports.tables import generated_line, preamble
 from app.types import utcnow
 
 FILE_FORMATS = {"csv": "text/csv", "xlsx": XLSX_MIME}
+EXTRACT_FORMATS = {**FILE_FORMATS, "zip": "application/zip"}
 
 
 
@@ -49,7 +59,7 @@ class ReportsView(TrackerBaseView):
         args = request.args
         period = args.get("period") or last_complete(QUARTER, today).code
         return prepare_request(db.session, actor=self.actor, period=period, scope_code=args.get("scope"),
-                               geography=args.get("geography"), today=today)
+                               geography=args.get("geography"), today=today, as_at=args.get("as_at"))
 
     def _checked(self) -> ReportRequest:
         try:
@@ -81,16 +91,20 @@ class ReportsView(TrackerBaseView):
             checked, error, status = None, str(exc), exc.status
         chosen = {"period": request.args.get("period") or last_complete(QUARTER, today).code,
                   "scope": (request.args.get("scope") or self.actor.scope.code).strip().upper(),
-                  "geography": request.args.get("geography") or Geography.RECORDED.value}
+                  "geography": request.args.get("geography") or Geography.RECORDED.value,
+                  "as_at": request.args.get("as_at") or ""}
         if checked is not None:
             chosen = checked.query_string
+            if checked.as_at == default_as_at(checked.period, today):
+                chosen = {**chosen, "as_at": ""}  # the default: the form leaves it blank
+        lines = [*preamble(checked), generated_line(report.generated_at, by=self.actor.email)] if report else []
         body = self.render(
             "admin/reports/index.html", report=report, error=error, chosen=chosen, actor=self.actor,
             period_options=self._period_options(today, chosen["period"]),
-            scopes=scope_choices(db.session, self.actor.scope), geographies=list(Geography),
-            lines=preamble(checked, report.generated_at, by=self.actor.email) if report else [],
-            charts=REPORT_CHARTS, table_keys=TABLE_KEYS, chart_alts=self._alts(report),
-            can_extract=self.actor.can(Permission.EXPORT))
+            scopes=scope_choices(db.session, self.actor.scope), geographies=list(Geography), today=today,
+            lines=lines, charts=REPORT_CHARTS, table_keys=TABLE_KEYS, chart_alts=self._alts(report),
+            can_extract=self.actor.can(Permission.EXPORT),
+            can_sign_off=checked is not None and can_sign_off(self.actor, checked))
         return body, status
 
     @staticmethod
@@ -111,7 +125,7 @@ class ReportsView(TrackerBaseView):
         settings, clocks = self._settings(), current_app.config["CLOCKS"]
         keys = TABLE_KEYS if key == "all" else (key,)
         tables = [build_table(db.session, checked, k, clocks=clocks, settings=settings) for k in keys]
-        lines = preamble(checked, now, by=self.actor.email)
+        lines = preamble(checked)
         record_download(db.session, actor=self.actor, now=now, request=checked,
                         what="all tables" if key == "all" else key, file_format=file_format,
                         rows=sum(len(t.rows) for t in tables))
@@ -119,7 +133,8 @@ class ReportsView(TrackerBaseView):
         filename = f"report-{key}-{checked.slug}.{file_format}"
         if file_format == "csv":
             return Response(table_csv(tables[0], lines), mimetype="text/csv", headers=_attachment(filename))
-        return Response(_stream(tables_xlsx(tables, lines)), mimetype=XLSX_MIME, headers=_attachment(filename))
+        return Response(_stream(tables_xlsx(tables, lines, day=checked.as_at)), mimetype=XLSX_MIME,
+                        headers=_attachment(filename))
 
     @expose("/chart/<chart>.<file_format>")
     def chart(self, chart: str, file_format: str):
@@ -141,21 +156,26 @@ class ReportsView(TrackerBaseView):
 
     @expose("/extract.<file_format>")
     def extract(self, file_format: str):
-        """The national S-CRT extract as CSV (streamed) or XLSX; audited."""
-        if file_format not in FILE_FORMATS:
+        """The national S-CRT extract as CSV (header on line 1, streamed), ZIP (the CSV and about.csv) or XLSX;
+        audited."""
+        if file_format not in EXTRACT_FORMATS:
             abort(404)
         if not self.actor.can(Permission.EXPORT):
             abort(403)
         checked = self._checked()
         session, now, mapping = db.session, utcnow(), current_app.config["SCRT_EXTRACT"]
+        clocks = current_app.config["CLOCKS"]
         rows = scrt.count_rows(session, checked)
         record_download(session, actor=self.actor, now=now, request=checked, what="scrt-extract",
                         file_format=file_format, rows=rows, action="report.extract")
         session.commit()
-        lines = preamble(checked, now, by=self.actor.email)
-        filename = f"scrt-extract-{checked.slug}.{file_format}"
+        lines = extract_files.about_lines(preamble(checked), rows)
+        filename = extract_files.extract_filename(checked, file_format)
         if file_format == "csv":
-            chunks = scrt.csv_chunks(scrt.extract_rows(session, checked, mapping), mapping, lines)
+            chunks = extract_files.csv_chunks(scrt.extract_rows(session, checked, mapping, clocks=clocks), mapping)
             return Response(stream_with_context(chunks), mimetype="text/csv", headers=_attachment(filename))
-        handle = scrt.xlsx_file(scrt.extract_rows(session, checked, mapping), mapping, lines)
+        if file_format == "zip":
+            return Response(extract_files.extract_zip(session, checked, mapping, lines, clocks=clocks),
+                            mimetype=EXTRACT_FORMATS["zip"], headers=_attachment(filename))
+        handle = extract_files.extract_xlsx(session, checked, mapping, lines, clocks=clocks)
         return Response(_stream(handle), mimetype=XLSX_MIME, headers=_attachment(filename))

@@ -10,7 +10,7 @@ from app.admin.base import tracker_today
 from app.extensions import db
 from app.orgs.models import IntegratedCareBoard, Region, SubIcbLocation, Theme
 from app.people.web import current_actor
-from app.reports.queries import closed_between
+from app.reports.queries import reviews_closed_between
 from app.reviews.clock_queries import any_due_within_condition, any_overdue_condition, overdue_condition
 from app.reviews.clocks import CLOCK_LABELS
 from app.reviews.models import Review, ReviewTheme
@@ -143,7 +143,7 @@ class ClosedBetweenFilter(sqla_filters.DateBetweenFilter):
 
     def apply(self, query, value, alias=None):
         start, end = value
-        return query.filter(closed_between(start, end))
+        return query.filter(reviews_closed_between(start, end))
 
 
 def review_filters() -> list:

@@ -20,7 +20,7 @@ from app.orgs.scope import scope_for_code
 from app.people.actor import system_actor
 from app.people.models import User
 from app.people.service import create_user
-from app.reviews.actions import decide_rapid_review
+from app.reviews.actions import decide_rapid_review, reopen_review
 from app.reviews.models import Review
 from app.reviews.rules import ReviewInput
 from app.reviews.service import create_review
@@ -276,7 +276,18 @@ def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed:
         if rtype == ReviewType.RAPID:
             _maybe_decide(session, rng, review, actor, now, lambda kind, loc=location: pick_partnership(rng, loc, kind))
         report.reviews += 1
+    _reopen_a_few(session, actor, now)
     return report
+
+
+def _reopen_a_few(session: Session, actor, now: datetime, count: int = 3) -> None:
+    """Reopen a few closed reviews today, so the status history (and the reports' Reopened column) shows one."""
+    closed = list(session.scalars(select(Review).where(Review.status == "closed",
+                                                       Review.review_type != ReviewType.RAPID)
+                                  .order_by(Review.id).limit(count)))
+    for review in closed:
+        reopen_review(session, review=review, reason="Report withdrawn to correct a factual error (demo).",
+                      actor=actor, now=now, expected_version=None)
 
 
 def _add_updates(session: Session, rng: random.Random, review: Review, actor, now: datetime) -> None:

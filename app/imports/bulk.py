@@ -221,4 +221,6 @@ class BulkImportRun(ImportRun):
     # -- the write, before the rapid review decisions (which go through the services)
     def _after_rows(self) -> None:
         self.writes.write()
+        lifecycle.keep_history(self.session, [d.id for d in self.writes.created] + list(self.writes.changed),
+                               now=self.now)
         self.session.expire_all()

@@ -49,8 +49,11 @@ class IdPool:
             if self.postgres:
                 self.next_id = self.session.scalar(text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))"),
                                                    {"table": self.table.name})
-            else:
-                self.next_id = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
+            else:  # past the highest id ever given (sqlite_sequence: a deleted review's id is never reused)
+                used = self.session.scalar(select(func.max(self.table.c.id))) or 0
+                given = self.session.scalar(text("SELECT seq FROM sqlite_sequence WHERE name = :table"),
+                                            {"table": self.table.name}) if _autoincrement(self.table) else None
+                self.next_id = max(used, given or 0) + 1
         taken, self.next_id = self.next_id, self.next_id + 1
         return taken
 
@@ -59,6 +62,10 @@ class IdPool:
         if self.postgres and self.next_id is not None:
             self.session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
                                  {"table": self.table.name, "last": self.next_id - 1})
+
+
+def _autoincrement(table: Table) -> bool:
+    return bool(table.dialect_options["sqlite"].get("autoincrement"))
 
 
 def take_write_lock(session: Session) -> None:

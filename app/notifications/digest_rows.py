@@ -19,15 +19,17 @@ from app.notifications.settings import NotificationSettings
 from app.orgs.scope import Scope
 from app.reports import metrics, rapid
 from app.reports.metrics import TOTAL
+from app.reports.overdue import overdue_clocks_in
 from app.reports.periods import MONTH, QUARTER, period_of
 from app.reports.periods import Period as ReportPeriod
+from app.reports.queries import H, closed_between, counted, in_period, opened_between
 from app.reports.request import Geography, ReportRequest
 from app.reports.tables import ReportTable
 from app.reviews.access import in_scope
 from app.reviews.clock_queries import clock_due_condition
 from app.reviews.clocks import CLOCK_KINDS, CLOCK_LABELS, review_clocks, worst_rag
 from app.reviews.models import Review
-from app.reviews.types import RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import RapidOutcome, ReviewStatus, type_short
 
 ROW_HEADER = ["Review No.", "Identifier", "StEIS number", "LFPSE reference", "Local identifier", "Type of review",
               "Status", "Sub-ICB location code", "Organisation", "Date added", "Notification date", "Decision date",
@@ -42,11 +44,12 @@ def review_row(review: Review, *, today: date, settings: NotificationSettings,
     due = {c.kind: c.due for c in clocks}
     outcome = RapidOutcome(review.rapid_outcome).label if review.rapid_outcome else None
     return [review.id, review.identifier, review.steis_number, review.lfpse_reference, review.local_identifier,
-            ReviewType(review.review_type).short, ReviewStatus(review.status).label, review.organisation_code,
+            type_short(review.review_type, review.date_added), ReviewStatus(review.status).label,
+            review.organisation_code,
             review.organisation.name if review.organisation else "", review.date_added, review.notification_date,
             review.decision_date, outcome, review.latest_update_on, review.signed_off_date, review.publication_status,
             review.closed_on, "; ".join(t.theme.label for t in review.themes), worst_rag(clocks) or "",
-            "; ".join(c.label for c in clocks if c.overdue), *[due.get(k) for k in CLOCK_KINDS],
+            "; ".join(c.label for c in overdue_clocks_in(clocks)), *[due.get(k) for k in CLOCK_KINDS],
             settings.review_url(review.id), *added_columns]
 
 
@@ -126,11 +129,25 @@ def report_period(period: Period) -> ReportPeriod:
     return period_of(kind, period.start)
 
 
-def period_figures(session: Session, scope: Scope, period: Period, *, today: date,
-                   settings: NotificationSettings) -> PeriodFigures:
+def digest_request(scope: Scope, period: Period, *, today: date) -> ReportRequest:
+    """The report a monthly or quarterly digest holds: the recipient's scope on today's tree (the reviews they are
+    responsible for today, every one of which they can open), as at the period's end."""
+    return ReportRequest(period=report_period(period), scope=scope, geography=Geography.CURRENT, user_scope=scope,
+                         today=today)
+
+
+def period_reviews(session: Session, request: ReportRequest) -> tuple[Any, set[int], set[int]]:
+    """The reviews behind a period's figures (a condition on reviews), and which of them opened and closed in it
+    (the report's own definitions, app/reports/queries.py)."""
+    period, end = request.period, request.as_of
+    rows = select(H.review_id).where(counted(request), in_period(period.start, end))
+    opened = set(session.scalars(rows.where(opened_between(period.start, end))))
+    closed = set(session.scalars(rows.where(closed_between(period.start, end))))
+    return Review.id.in_(rows), opened, closed
+
+
+def period_figures(session: Session, request: ReportRequest, *, settings: NotificationSettings) -> PeriodFigures:
     """The report's flow by type, overdue clocks, rapid reviews and themes for the recipient's scope and period."""
-    request = ReportRequest(period=report_period(period), scope=scope, geography=Geography.RECORDED,
-                            user_scope=scope, today=today)
     clocks = settings.clocks
     return PeriodFigures(
         flow=metrics.flow_by_type(session, request),

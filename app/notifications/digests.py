@@ -19,7 +19,9 @@ from app.notifications.digest_rows import (
     RowSet,
     any_due_between,
     clock_rows,
+    digest_request,
     period_figures,
+    period_reviews,
     row_set,
 )
 from app.notifications.models import OutboxMessage
@@ -28,7 +30,8 @@ from app.notifications.periods import Period, due_period
 from app.notifications.recipients import DESIGNATED_PROFESSIONAL, NATIONAL_ADMIN, REGIONAL_LEAD, Directory, Recipient
 from app.notifications.render import render, review_line
 from app.notifications.settings import NotificationSettings
-from app.reports.queries import open_at
+from app.reports.dashboard import board_request
+from app.reports.overdue import ANY, OVERDUE_CLOCKS, REVIEWS_OVERDUE, overdue_counts
 from app.reviews.access import in_scope
 from app.reviews.models import Review
 from app.reviews.types import ReviewStatus
@@ -76,33 +79,41 @@ def build_weekly(session: Session, person: Recipient, period: Period, *, today: 
     open_query = select(Review).where(in_scope(scope), Review.status == ReviewStatus.OPEN.value).order_by(Review.id)
     rows = row_set(session, open_query, filename=_file_name(person, period), today=today, settings=settings)
     sections = [
-        {"title": "Went overdue in the last 7 days", "short": "newly overdue", "total": len(went_overdue),
-         "lines": [review_line(r, settings, c) for r, c in went_overdue[:LIST_LIMIT]]},
-        {"title": f"Falling due in the next {horizon} days", "short": f"due in {horizon} days", "total": len(due_soon),
-         "lines": [review_line(r, settings, c) for r, c in due_soon[:LIST_LIMIT]]},
-        {"title": "Overdue for longer", "short": "overdue for longer", "total": len(still_overdue),
-         "lines": [review_line(r, settings, c) for r, c in still_overdue[:LIST_LIMIT]]},
+        _section("Reviews with a clock that went overdue in the last 7 days", "newly overdue", went_overdue, settings),
+        _section(f"Reviews with a clock falling due in the next {horizon} days", f"due in {horizon} days", due_soon,
+                 settings),
+        _section("Reviews with a clock overdue for longer", "overdue for longer", still_overdue, settings),
     ]
+    overdue = overdue_counts(session, board_request(scope, today, today), clocks=settings.clocks)[ANY]
     subject = (f"Weekly digest, week of {period.start.day} {period.start:%b %Y}: {rows.total} open, "
-               f"{len(went_overdue)} newly overdue, {len(due_soon)} due in {horizon} days")
+               f"{sections[0]['total']} with a newly overdue clock, {sections[1]['total']} with a clock due in "
+               f"{horizon} days")
     text, html = render("digest_weekly", settings, subject=subject, heading=f"Your week: {period.label}",
                         recipient=person, period=period, open_total=rows.total, sections=sections, rows=rows,
-                        list_limit=LIST_LIMIT)
+                        list_limit=LIST_LIMIT, overdue_total=overdue, overdue_label=REVIEWS_OVERDUE,
+                        clocks_label=OVERDUE_CLOCKS)
     email = Email("digest_weekly", person.email, person.user_id, subject, text, html, (rows.attachment,))
     return Digest(person, period, email, rows, empty=not (rows.total or due_soon or went_overdue))
 
 
+def _section(title: str, short: str, found: list, settings: NotificationSettings) -> dict:
+    """A weekly digest section: how many reviews, how many clocks, and a line per clock (the first LIST_LIMIT)."""
+    return {"title": title, "short": short, "total": len({review.id for review, _ in found}), "clocks": len(found),
+            "lines": [review_line(r, settings, c) for r, c in found[:LIST_LIMIT]]}
+
+
 def build_period(session: Session, person: Recipient, period: Period, *, today: date,
                  settings: NotificationSettings) -> Digest:
-    """A regional or national month / quarter: counts, by type, overdue today, themes, rapid reviews."""
+    """A regional or national month / quarter: the report's figures for the recipient's scope, as at the period's end
+    (the same numbers as the Reports page for that scope on the current hierarchy)."""
     scope = person.scope
-    figures: PeriodFigures = period_figures(session, scope, period, today=today, settings=settings)
-    in_period = select(Review).where(in_scope(scope), open_at(period.end) | Review.closed_on.between(
-        period.start, period.end) | Review.date_added.between(period.start, period.end)).order_by(Review.id)
+    request = digest_request(scope, period, today=today)
+    figures: PeriodFigures = period_figures(session, request, settings=settings)
+    behind, opened, closed = period_reviews(session, request)
+    in_period = select(Review).where(in_scope(scope), behind).order_by(Review.id)
     rows = row_set(session, in_period, filename=_file_name(person, period), today=today, settings=settings,
                    header_extra=["New in period", "Closed or converted in period"],
-                   columns_for=lambda r: ["Yes" if period.start <= r.date_added <= period.end else "No",
-                                          "Yes" if r.closed_on and period.start <= r.closed_on <= period.end else "No"])
+                   columns_for=lambda r: ["Yes" if r.id in opened else "No", "Yes" if r.id in closed else "No"])
     where = "England" if scope.is_national else scope.name
     title = "Monthly" if period.kind == "monthly" else "Quarterly"
     subject = (f"{title} digest for {where}, {period.label}: {figures.opened} new, "

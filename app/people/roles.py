@@ -21,6 +21,7 @@ class Permission(StrEnum):
     MANAGE_REFERENCE = "manage_reference"
     READ_AUDIT = "read_audit"
     MANAGE_OUTBOX = "manage_outbox"
+    SIGN_OFF_RETURNS = "sign_off_returns"  # sign off a period's return (app/reports/returns.py)
 
 
 P = Permission

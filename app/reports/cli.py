@@ -18,6 +18,7 @@ from app.extensions import db
 from app.orgs.scope import UnknownScope, scope_for_code
 from app.people.actor import system_actor
 from app.reports import extract as scrt
+from app.reports import extract_files
 from app.reports.periods import HELP as PERIOD_HELP
 from app.reports.request import ReportRefused, prepare_request
 from app.reports.service import TABLE_KEYS, build_report, record_download
@@ -32,10 +33,13 @@ SCOPE = click.option("--scope", "scope_code", required=True,
                      help="ENG, a region (Y56), an ICB (QMJ) or a sub-ICB location (93C).")
 GEOGRAPHY = click.option("--geography", type=click.Choice(["recorded", "current"]), default="recorded",
                          show_default=True, help="Count reviews as recorded, or on the current hierarchy.")
+AS_AT = click.option("--as-at", "as_at", default=None, metavar="YYYY-MM-DD",
+                     help="Read the tracker's records as at the end of this day (default: the period's last day, or "
+                          "today while it is under way).")
 TEXT_WIDTH = 60
 
 
-def _request(period: str, scope_code: str, geography: str, name: str):
+def _request(period: str, scope_code: str, geography: str, name: str, as_at: str | None = None):
     session = db.session
     try:
         scope = scope_for_code(session, scope_code)
@@ -44,9 +48,9 @@ def _request(period: str, scope_code: str, geography: str, name: str):
     actor = system_actor(scope, name=name)
     try:
         request = prepare_request(session, actor=actor, period=period, scope_code=scope.code, geography=geography,
-                                  today=london_today(utcnow()))
+                                  today=london_today(utcnow()), as_at=as_at)
     except ReportRefused as exc:
-        hint = "--period" if str(exc).startswith("Period") else "--scope"
+        hint = {"Period": "--period", "As at": "--as-at"}.get(str(exc).split(":", 1)[0], "--scope")
         raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=hint) from None
     return actor, request
 
@@ -83,16 +87,17 @@ def format_table(table: ReportTable) -> str:
 @PERIOD
 @SCOPE
 @GEOGRAPHY
+@AS_AT
 @click.option("--table", "tables", multiple=True, type=click.Choice(TABLE_KEYS),
               help="Print only this table (repeatable). Default: every table.")
-def show_command(period: str, scope_code: str, geography: str, tables: tuple[str, ...]) -> None:
+def show_command(period: str, scope_code: str, geography: str, as_at: str | None, tables: tuple[str, ...]) -> None:
     """Print the report for a period and scope."""
-    _actor, request = _request(period, scope_code, geography, "flask reports show")
+    _actor, request = _request(period, scope_code, geography, "flask reports show", as_at)
     now = utcnow()
     report = build_report(db.session, request, clocks=current_app.config["CLOCKS"],
                           settings=current_app.config["REPORTS"], now=now)
     click.echo("Safeguarding case reviews: period report")
-    for name, value in preamble(request, now):
+    for name, value in preamble(request):
         click.echo(f"{name}: {value}")
     for key in tables or TABLE_KEYS:
         click.echo("")
@@ -103,27 +108,34 @@ def show_command(period: str, scope_code: str, geography: str, tables: tuple[str
 @PERIOD
 @SCOPE
 @GEOGRAPHY
-@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), required=True)
+@AS_AT
+@click.option("--format", "file_format", type=click.Choice(extract_files.FORMATS), required=True,
+              help="csv: the table alone (header on line 1); zip: the CSV and about.csv; xlsx: extract and About "
+                   "sheets.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
               help="The file to write.")
-def extract_command(period: str, scope_code: str, geography: str, file_format: str, out: Path) -> None:
+def extract_command(period: str, scope_code: str, geography: str, as_at: str | None, file_format: str,
+                    out: Path) -> None:
     """Write the national S-CRT extract for a period and scope (recorded in the audit trail)."""
-    actor, request = _request(period, scope_code, geography, "flask reports extract")
+    actor, request = _request(period, scope_code, geography, "flask reports extract", as_at)
     if not out.parent.is_dir():
         raise click.BadParameter(f"{out.parent} is not a folder", param_hint="--out")
     session, now = db.session, utcnow()
-    mapping = current_app.config["SCRT_EXTRACT"]
+    mapping, clocks = current_app.config["SCRT_EXTRACT"], current_app.config["CLOCKS"]
     rows = scrt.count_rows(session, request)
-    lines = preamble(request, now, by=actor.email)
+    lines = extract_files.about_lines(preamble(request), rows)
     partial = out.with_name(out.name + ".part")  # a failure part-way never leaves a truncated extract at --out
     try:
         if file_format == "csv":
             with partial.open("w", encoding="utf-8", newline="") as fh:
-                for chunk in scrt.csv_chunks(scrt.extract_rows(session, request, mapping), mapping, lines):
+                for chunk in extract_files.csv_chunks(scrt.extract_rows(session, request, mapping, clocks=clocks),
+                                                      mapping):
                     fh.write(chunk)
+        elif file_format == "zip":
+            partial.write_bytes(extract_files.extract_zip(session, request, mapping, lines, clocks=clocks))
         else:
-            with scrt.xlsx_file(scrt.extract_rows(session, request, mapping), mapping, lines) as handle, \
-                    partial.open("wb") as fh:
+            with (extract_files.extract_xlsx(session, request, mapping, lines, clocks=clocks) as handle,
+                  partial.open("wb") as fh):
                 while block := handle.read(64 * 1024):
                     fh.write(block)
         partial.replace(out)
@@ -133,4 +145,5 @@ def extract_command(period: str, scope_code: str, geography: str, file_format: s
                     rows=rows, action="report.extract")
     session.commit()
     click.echo(f"Wrote the S-CRT extract of {rows} reviews ({request.period.label}, {request.scope.label}, "
-               f"geography {request.geography.label.lower()}) to {out}.")
+               f"geography {request.geography.label.lower()}, as at {request.as_at.day} {request.as_at:%B %Y}) "
+               f"to {out}.")

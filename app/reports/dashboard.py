@@ -11,17 +11,12 @@ from sqlalchemy.orm import Session
 from app.orgs.models import Theme
 from app.orgs.scope import Scope
 from app.reports import metrics
+from app.reports.overdue import overdue_counts
 from app.reports.periods import MONTH, QUARTER, Period, period_of
-from app.reports.queries import added_between, closed_between, count_if
+from app.reports.queries import H, closed_between, count_if, counted, open_at, opened_between
 from app.reports.request import Geography, ReportRequest
 from app.reports.tables import ReportTable
-from app.reviews.access import in_scope
-from app.reviews.clock_queries import any_overdue_condition, overdue_condition
-from app.reviews.clocks import CLOCK_KINDS
-from app.reviews.models import Review, ReviewTheme
-from app.reviews.types import PublicationStatus, ReviewStatus, ReviewType
-
-OPEN = Review.status == ReviewStatus.OPEN.value
+from app.reviews.types import ReviewType, type_short
 
 
 @dataclass
@@ -29,7 +24,7 @@ class Dashboard:
     """What the dashboard shows for one scope on one day."""
 
     scope: Scope
-    today: date
+    today: date  # the day the figures are for (today, or an earlier as-at day)
     month: Period
     quarter: Period
     open_by_type: dict[ReviewType, int] = field(default_factory=dict)
@@ -51,16 +46,16 @@ class Dashboard:
 
     def types_table(self) -> ReportTable:
         """Open reviews by type, as a table (for the chart)."""
-        return types_table(self.open_by_type)
+        return types_table(self.open_by_type, self.today)
 
     def themes_table(self) -> ReportTable:
         """Top themes of open reviews, as a table (for the chart)."""
         return themes_table(self.themes)
 
 
-def types_table(open_by_type: dict[ReviewType, int]) -> ReportTable:
-    """Open reviews by type, with a total row."""
-    rows = [[t.short, n] for t, n in open_by_type.items()]
+def types_table(open_by_type: dict[ReviewType, int], on: date) -> ReportTable:
+    """Open reviews by type (named as on the day), with a total row."""
+    rows = [[type_short(t.value, on), n] for t, n in open_by_type.items()]
     return ReportTable("types", "Open reviews by type", ["Type of review", "Open"],
                        [*rows, [metrics.TOTAL, sum(open_by_type.values())]])
 
@@ -71,58 +66,57 @@ def themes_table(themes: list[tuple[str, str, int]]) -> ReportTable:
                        [list(t) for t in themes])
 
 
-def open_counts(session: Session, scope: Scope) -> tuple[dict[ReviewType, int], int]:
-    """Open reviews by type, and how many of them have media interest (one query)."""
-    rows = session.execute(select(Review.review_type, func.count(), count_if(Review.media_interest.is_(True)))
-                           .where(in_scope(scope), OPEN).group_by(Review.review_type)).all()
+def board_request(scope: Scope, day: date, today: date) -> ReportRequest:
+    """The dashboard's figures as a report request: the scope on today's tree, as at `day`."""
+    return ReportRequest(period=period_of(MONTH, day), scope=scope, geography=Geography.CURRENT, user_scope=scope,
+                         today=today, as_at=day)
+
+
+def open_counts(session: Session, request: ReportRequest) -> tuple[dict[ReviewType, int], int]:
+    """Reviews open at the end of the day by type, and how many of them have media interest (one query)."""
+    day = request.as_at
+    rows = session.execute(select(H.review_type, func.count(), count_if(H.media_interest.is_(True)))
+                           .where(counted(request), open_at(day)).group_by(H.review_type)).all()
     by_type = dict.fromkeys(ReviewType, 0)
     for rtype, n, _ in rows:
         by_type[ReviewType(rtype)] = n
     return by_type, sum(media for _, _, media in rows)
 
 
-def recent_flow(session: Session, scope: Scope, month: Period, quarter: Period) -> tuple[dict, dict]:
-    """Reviews opened, and closed or converted, this month and this quarter (one query)."""
-    since = min(month.start, quarter.start)
+def recent_flow(session: Session, request: ReportRequest, month: Period, quarter: Period) -> tuple[dict, dict]:
+    """Reviews opened, and closings (closed or converted), this month and this quarter up to the day (one query)."""
+    day, since = request.as_at, min(month.start, quarter.start)
     flow = session.execute(select(
-        count_if(added_between(month.start, month.end)), count_if(added_between(quarter.start, quarter.end)),
-        count_if(closed_between(month.start, month.end)), count_if(closed_between(quarter.start, quarter.end)),
-    ).where(in_scope(scope), or_(Review.date_added >= since, Review.closed_on >= since))).one()
+        count_if(opened_between(month.start, day)), count_if(opened_between(quarter.start, day)),
+        count_if(closed_between(month.start, day)), count_if(closed_between(quarter.start, day)),
+    ).where(counted(request), H.valid_from.between(since, day))).one()
     return {"month": flow[0], "quarter": flow[1]}, {"month": flow[2], "quarter": flow[3]}
 
 
-def overdue_counts(session: Session, scope: Scope, today: date, clocks: dict) -> dict[str, int]:
-    """Reviews with each clock overdue today, and with any (one query)."""
-    conditions = [overdue_condition(kind, today=today, config=clocks) for kind in CLOCK_KINDS]
-    counts = session.execute(
-        select(*(count_if(c) for c in conditions), count_if(any_overdue_condition(today=today, config=clocks)))
-        .where(in_scope(scope), or_(OPEN, Review.publication_status == PublicationStatus.EMBARGOED.value))).one()
-    return {**dict(zip(CLOCK_KINDS, counts, strict=False)), "any": counts[-1]}
-
-
-def top_themes(session: Session, scope: Scope, limit: int) -> list[tuple[str, str, int]]:
-    """The themes carried by most open reviews (one query)."""
+def top_themes(session: Session, request: ReportRequest, limit: int) -> list[tuple[str, str, int]]:
+    """The themes carried by most reviews open at the end of the day (one query)."""
     rows = session.execute(
-        select(Theme.code, Theme.label, func.count()).select_from(ReviewTheme)
-        .join(Review, Review.id == ReviewTheme.review_id).join(Theme, Theme.code == ReviewTheme.theme_code)
-        .where(in_scope(scope), OPEN).group_by(Theme.code, Theme.label)
+        select(Theme.code, Theme.label, func.count()).select_from(H)
+        .join(Theme, or_(Theme.code == H.theme_1, Theme.code == H.theme_2, Theme.code == H.theme_3))
+        .where(counted(request), open_at(request.as_at)).group_by(Theme.code, Theme.label)
         .order_by(func.count().desc(), Theme.label).limit(limit))
     return [(code, label, n) for code, label, n in rows]
 
 
-def build_dashboard(session: Session, *, scope: Scope, today: date, clocks: dict, top_themes_shown: int = 10
-                    ) -> Dashboard:
-    """Every dashboard figure for a scope (current hierarchy) on a day: four aggregate queries."""
-    board = Dashboard(scope=scope, today=today, month=period_of(MONTH, today), quarter=period_of(QUARTER, today))
-    board.open_by_type, board.media_open = open_counts(session, scope)
-    board.opened, board.closed = recent_flow(session, scope, board.month, board.quarter)
-    board.overdue = overdue_counts(session, scope, today, clocks)
-    board.themes = top_themes(session, scope, top_themes_shown)
+def build_dashboard(session: Session, *, scope: Scope, today: date, clocks: dict, top_themes_shown: int = 10,
+                    as_at: date | None = None) -> Dashboard:
+    """Every dashboard figure for a scope (current hierarchy) at the end of a day (today unless `as_at`)."""
+    day = as_at or today
+    request = board_request(scope, day, today)
+    board = Dashboard(scope=scope, today=day, month=period_of(MONTH, day), quarter=period_of(QUARTER, day))
+    board.open_by_type, board.media_open = open_counts(session, request)
+    board.opened, board.closed = recent_flow(session, request, board.month, board.quarter)
+    board.overdue = overdue_counts(session, request, clocks=clocks)
+    board.themes = top_themes(session, request, top_themes_shown)
     return board
 
 
-def dashboard_trend(session: Session, *, scope: Scope, today: date, months: int = 12) -> ReportTable:
-    """Open reviews at each of the last month ends, and today (one query)."""
-    request = ReportRequest(period=period_of(MONTH, today), scope=scope, geography=Geography.CURRENT,
-                            user_scope=scope, today=today)
-    return metrics.open_trend(session, request, months=months)
+def dashboard_trend(session: Session, *, scope: Scope, today: date, months: int = 12,
+                    as_at: date | None = None) -> ReportTable:
+    """Open reviews at each of the last month ends, and at the end of the day (one query)."""
+    return metrics.open_trend(session, board_request(scope, as_at or today, today), months=months)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -97,15 +99,46 @@ def _write_sheet(workbook: Workbook, table: ReportTable, lines: list[tuple[str, 
         sheet.append(_date_cells(sheet, row))
 
 
-def tables_xlsx(tables: list[ReportTable], lines: list[tuple[str, str]]) -> BinaryIO:
-    """An XLSX workbook with one sheet per table (write-only mode, into a temporary file)."""
-    workbook = Workbook(write_only=True)
-    for table in tables:
-        _write_sheet(workbook, table, lines)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
-    workbook.save(out)
+def spooled() -> BinaryIO:
+    """A temporary file that stays in memory up to 8 MB."""
+    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+
+
+def zip_stamp(day: date) -> tuple[int, int, int, int, int, int]:
+    """A ZIP entry time for a day (midnight; ZIP times start in 1980)."""
+    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def reproducible_xlsx(workbook: BinaryIO, day: date) -> BinaryIO:
+    """The same workbook with every entry's time and the document's created/modified times set to a day, so the
+    same figures always give the same bytes."""
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    out = spooled()
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            archive.writestr(zipfile.ZipInfo(info.filename, date_time=zip_stamp(day)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
     out.seek(0)
     return out
+
+
+def tables_xlsx(tables: list[ReportTable], lines: list[tuple[str, str]], *, day: date) -> BinaryIO:
+    """An XLSX workbook with one sheet per table (write-only mode, into a temporary file), stamped with `day` (the
+    report's as-at day)."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "Safeguarding Case Review Tracker"
+    for table in tables:
+        _write_sheet(workbook, table, lines)
+    with spooled() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        return reproducible_xlsx(handle, day)
 
 
 def read_csv_table(text: str) -> tuple[dict[str, str], list[str], list[list[str]]]:

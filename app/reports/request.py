@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -66,26 +66,63 @@ class ReportRequest:
     geography: Geography
     user_scope: Scope  # the requester's scope: no review outside it is ever counted
     today: date
+    # The day whose records the report reads (the tracker's records at the end of that day): by default the
+    # period's last day for a past period, today for the period under way.
+    as_at: date = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.as_at is None:
+            object.__setattr__(self, "as_at", default_as_at(self.period, self.today))
 
     @property
     def as_of(self) -> date:
-        """The day 'at end' figures are taken: the period's last day, or today while it is under way."""
-        return self.period.as_of(self.today)
+        """The day 'at end' figures are taken: the period's last day, or the as-at day when that comes first."""
+        return min(self.period.end, self.as_at)
 
     @property
     def in_progress(self) -> bool:
-        """Whether the period is still under way."""
-        return self.period.is_current(self.today)
+        """Whether the period had not ended by the as-at day (figures so far)."""
+        return self.as_at < self.period.end
 
     @property
     def query_string(self) -> dict[str, str]:
         """The request as URL parameters (for links to downloads and charts)."""
-        return {"period": self.period.code, "scope": self.scope.code, "geography": self.geography.value}
+        return {"period": self.period.code, "scope": self.scope.code, "geography": self.geography.value,
+                "as_at": self.as_at.isoformat()}
 
     @property
     def slug(self) -> str:
-        """A file-name fragment: period, scope and geography mode."""
-        return f"{self.period.code}-{self.scope.code}-{self.geography.value}"
+        """A file-name fragment: period, scope, geography mode and as-at day."""
+        return f"{self.period.code}-{self.scope.code}-{self.geography.value}-as-at-{self.as_at.isoformat()}"
+
+
+def default_as_at(period: Period, today: date) -> date:
+    """The as-at day a report takes unless told: the period's last day once it has ended, else today."""
+    return min(period.end, today)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def parse_as_at(value: str | date | None, period: Period, today: date) -> date:
+    """The as-at day asked for (default: default_as_at), refused when not a date, after today or before the period."""
+    if value in (None, ""):
+        return default_as_at(period, today)
+    if isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ReportRefused(f"As at: {value!r} is not a date: write it as 2022-12-31 (year, month, day)") from None
+    if day > today:
+        raise ReportRefused(f"As at: {_day(day)} is after today; a report can only read records the tracker already "
+                            "holds.")
+    if day < period.start:
+        raise ReportRefused(f"As at: {_day(day)} is before {period.label} started ({_day(period.start)}); choose a "
+                            "day on or after it.")
+    return day
 
 
 def parse_geography(value: str | None) -> Geography:
@@ -100,9 +137,10 @@ def parse_geography(value: str | None) -> Geography:
 
 def prepare_request(
     session: Session, *, actor: Actor, period: str | Period | None, scope_code: str | None,
-    geography: str | Geography | None, today: date
+    geography: str | Geography | None, today: date, as_at: str | date | None = None
 ) -> ReportRequest:
-    """Check a report request: a known, started period; a known scope inside the actor's scope; a known mode."""
+    """Check a report request: a known, started period; a known scope inside the actor's scope; a known mode; an
+    as-at day between the period's start and today (default: the period's end, or today while it is under way)."""
     if not actor.can(Permission.REPORTS):
         raise ReportOutsideScope("your role does not allow reports")
     try:
@@ -111,6 +149,7 @@ def prepare_request(
     except PeriodError as exc:
         raise ReportRefused(f"Period: {exc}.") from None
     mode = geography if isinstance(geography, Geography) else parse_geography(geography)
+    day = parse_as_at(as_at, chosen, today)
     code = (scope_code or actor.scope.code).strip().upper()
     try:
         scope = actor.scope if code == actor.scope.code else scope_for_code(session, code)
@@ -119,7 +158,7 @@ def prepare_request(
     if not actor.scope.covers(scope):
         raise ReportOutsideScope(f"Scope: {scope.label} is outside your scope ({actor.scope.label}); "
                                  "choose an area within it.")
-    return ReportRequest(period=chosen, scope=scope, geography=mode, user_scope=actor.scope, today=today)
+    return ReportRequest(period=chosen, scope=scope, geography=mode, user_scope=actor.scope, today=today, as_at=day)
 
 
 @dataclass(frozen=True)

@@ -58,4 +58,4 @@ def record_download(
     counted = "" if rows is None else f"; {rows} rows"
     record(session, action=action, actor=actor, now=now, entity="report", entity_id=what,
            detail=f"{what} as {file_format}; period {request.period.code}; scope {request.scope.code}; "
-                  f"geography {request.geography.value}{counted}")
+                  f"geography {request.geography.value}; as at {request.as_at.isoformat()}{counted}")

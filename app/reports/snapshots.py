@@ -22,7 +22,7 @@ from app.people.models import User
 from app.reports.dashboard import Dashboard, build_dashboard, dashboard_trend
 from app.reports.models import FigureSnapshot
 from app.reports.periods import MONTH, QUARTER, period_of
-from app.reports.tables import ReportTable
+from app.reports.tables import ReportTable, plain, table_data, typed
 from app.reviews.types import ReviewType
 from app.timezone import london_today
 
@@ -56,29 +56,17 @@ def snapshot_key(scope: Scope, today: date, settings: DashboardSettings) -> str:
     return f"dashboard:{scope.kind}:{scope.code}:{today.isoformat()}:{settings.fingerprint()}"
 
 
-def _plain(value):
-    """JSON for the values a table holds: dates keep their type."""
-    if isinstance(value, date):
-        return {"__date__": value.isoformat()}
-    raise TypeError(f"a dashboard figure cannot be {type(value).__name__}")
-
-
-def _typed(obj: dict):
-    return date.fromisoformat(obj["__date__"]) if set(obj) == {"__date__"} else obj
-
-
 def _encode(board: Dashboard, trend: ReportTable) -> str:
     return json.dumps({
         "open_by_type": {t.value: n for t, n in board.open_by_type.items()}, "media_open": board.media_open,
         "opened": board.opened, "closed": board.closed, "overdue": board.overdue,
         "themes": [list(t) for t in board.themes],
-        "trend": {"key": trend.key, "title": trend.title, "headers": trend.headers, "rows": trend.rows,
-                  "note": trend.note},
-    }, default=_plain)
+        "trend": table_data(trend),
+    }, default=plain)
 
 
 def _decode(payload: str, scope: Scope, today: date) -> tuple[Dashboard, ReportTable]:
-    data = json.loads(payload, object_hook=_typed)
+    data = json.loads(payload, object_hook=typed)
     board = Dashboard(scope=scope, today=today, month=period_of(MONTH, today), quarter=period_of(QUARTER, today),
                       open_by_type={ReviewType(t): n for t, n in data["open_by_type"].items()},
                       media_open=data["media_open"], opened=data["opened"], closed=data["closed"],
@@ -86,12 +74,12 @@ def _decode(payload: str, scope: Scope, today: date) -> tuple[Dashboard, ReportT
     return board, ReportTable(**data["trend"])
 
 
-def compute_dashboard(session: Session, scope: Scope, today: date, settings: DashboardSettings
-                      ) -> tuple[Dashboard, ReportTable]:
-    """The dashboard and its trend, computed now from the reviews."""
+def compute_dashboard(session: Session, scope: Scope, today: date, settings: DashboardSettings,
+                      as_at: date | None = None) -> tuple[Dashboard, ReportTable]:
+    """The dashboard and its trend, computed now from the reviews (as at the end of an earlier day if given)."""
     board = build_dashboard(session, scope=scope, today=today, clocks=settings.clocks,
-                            top_themes_shown=settings.top_themes)
-    return board, dashboard_trend(session, scope=scope, today=today, months=settings.trend_months)
+                            top_themes_shown=settings.top_themes, as_at=as_at)
+    return board, dashboard_trend(session, scope=scope, today=today, months=settings.trend_months, as_at=as_at)
 
 
 def _store(session: Session, key: str, payload: str, now: datetime) -> None:
@@ -108,9 +96,13 @@ def _store(session: Session, key: str, payload: str, now: datetime) -> None:
 
 
 def dashboard_figures(session: Session, scope: Scope, *, now: datetime, settings: DashboardSettings,
-                      refresh: bool = False) -> DashboardFigures:
-    """The scope's dashboard from a fresh-enough snapshot, or computed now and stored (the caller commits)."""
+                      refresh: bool = False, as_at: date | None = None) -> DashboardFigures:
+    """The scope's dashboard from a fresh-enough snapshot, or computed now and stored (the caller commits). As at an
+    earlier day, computed each time (never kept)."""
     today = london_today(now)
+    if as_at is not None and as_at != today:
+        board, trend = compute_dashboard(session, scope, today, settings, as_at=as_at)
+        return DashboardFigures(board, trend, now)
     key = snapshot_key(scope, today, settings)
     if settings.max_age_seconds > 0 and not refresh:
         row = session.get(FigureSnapshot, key)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from app.reports.request import ReportRequest
+from app.timezone import london_time
 
 
 @dataclass
@@ -53,21 +55,64 @@ class Report:
         return self.tables[key]
 
 
+def plain(value: Any) -> Any:
+    """JSON for a value a table holds: a date keeps its type ({"__date__": "2022-12-31"})."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"a table cell cannot be {type(value).__name__}")
+
+
+def typed(obj: dict) -> Any:
+    """The inverse of plain(), as a json object hook."""
+    return date.fromisoformat(obj["__date__"]) if set(obj) == {"__date__"} else obj
+
+
+def table_data(table: ReportTable) -> dict[str, Any]:
+    """A table as plain data (for storing it)."""
+    return {"key": table.key, "title": table.title, "headers": table.headers, "rows": table.rows, "note": table.note}
+
+
+def tables_json(tables: list[ReportTable], extra: dict[str, Any] | None = None) -> str:
+    """Tables (and anything else plain) as JSON text, dates kept."""
+    return json.dumps({**(extra or {}), "tables": [table_data(t) for t in tables]}, default=plain, sort_keys=True)
+
+
+def tables_from_json(text: str) -> tuple[list[ReportTable], dict[str, Any]]:
+    """The tables stored by tables_json, and the other values stored with them."""
+    data = json.loads(text, object_hook=typed)
+    return [ReportTable(**t) for t in data.pop("tables")], data
+
+
 def _day(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def preamble(request: ReportRequest, generated_at: datetime, *, by: str | None = None) -> list[tuple[str, str]]:
-    """What every file and page states about a report: period, scope, geography, reference days."""
+def as_at_text(request: ReportRequest) -> str:
+    """What the as-at day means, in a sentence."""
+    return (f"the tracker's records at the end of {_day(request.as_at)}: what it held then (a review entered later "
+            "counts as it stood at the end of the day it was entered); changes recorded after that day are not "
+            "counted")
+
+
+def preamble(request: ReportRequest) -> list[tuple[str, str]]:
+    """What every file and page states about a report: period, scope, geography, as-at day, reference days. Nothing
+    about when or by whom a file was made, so the same report always gives the same file (the audit trail has
+    that)."""
     period = request.period
-    status = " (period in progress: figures so far)" if request.in_progress else ""
-    lines = [
+    status = " (figures so far: the period had not ended at the as-at day)" if request.in_progress else ""
+    reading = "as recorded" if request.geography.value == "recorded" else "on today's hierarchy"
+    return [
         ("Period", f"{period.description}{status}"),
         ("Scope", request.scope.label),
         ("Geography", f"{request.geography.label}: {request.geography.explanation}"),
+        ("As at", as_at_text(request)),
         ("Open at start", f"open at the end of {_day(period.day_before)}"),
         ("Open at end / overdue at", f"the end of {_day(request.as_of)}"),
-        ("Limited to", f"reviews within {request.user_scope.label} (the requester's scope, current hierarchy)"),
-        ("Generated", f"{generated_at:%Y-%m-%d %H:%M} UTC" + (f" by {by}" if by else "")),
+        ("Limited to", f"reviews within {request.user_scope.label} (the requester's scope, read {reading})"),
     ]
-    return lines
+
+
+def generated_line(generated_at: datetime, *, by: str | None = None) -> tuple[str, str]:
+    """When, and by whom, a page was generated (shown on the page, not written into files)."""
+    local = london_time(generated_at)
+    return "Generated", f"{local.day} {local:%B %Y} at {local:%H:%M}" + (f" by {by}" if by else "")

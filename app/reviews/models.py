@@ -152,6 +152,9 @@ class Review(db.Model):
         UniqueConstraint("organisation_code", "local_identifier", name="uq_review_org_local_identifier"),
         UniqueConstraint("organisation_code", "review_type", "steis_number", name="uq_review_org_type_steis"),
         UniqueConstraint("organisation_code", "review_type", "lfpse_reference", name="uq_review_org_type_lfpse"),
+        # A review's id is never given to another review, even after it is deleted: the audit trail and the status
+        # history (app/reviews/history.py) outlive it under its id. SQLite reuses the highest id unless told.
+        {"sqlite_autoincrement": True},
     )
 
     @property

@@ -166,6 +166,8 @@ def create_review(session: Session, *, data: ReviewInput, actor: Actor, now: dat
     if transition:
         session.flush()
         record_transition(session, review, transition, actor=actor, now=now)
+    else:
+        lifecycle.keep_history(session, [review.id], now=now)
     return review
 
 
@@ -218,6 +220,8 @@ def update_review(
            review_id=review.id, review_version=review.version, changes=changes)
     if transition:
         record_transition(session, review, transition, actor=actor, now=now)
+    else:
+        lifecycle.keep_history(session, [review.id], now=now)
     return review
 
 
@@ -225,11 +229,13 @@ def record_transition(session: Session, review: Review, transition, *, actor: Ac
     """Write a status change to the audit trail."""
     record(session, action="review.status", actor=actor, now=now, entity="review", entity_id=review.id,
            review_id=review.id, review_version=review.version, **transition_audit(transition))
+    lifecycle.keep_history(session, [review.id], now=now)
 
 
 def transition_audit(transition) -> dict[str, Any]:
-    """The audit trail's changes and detail for a status change."""
-    return {"changes": {"status": [transition.from_status, transition.to_status]}, "detail": transition.reason}
+    """The audit trail's changes and detail for a status change (the status, and the fields the change set)."""
+    return {"changes": {"status": [transition.from_status, transition.to_status], **transition.changes},
+            "detail": transition.reason}
 
 
 def delete_review(
@@ -249,3 +255,4 @@ def delete_review(
     session.flush()
     record(session, action="review.delete", actor=actor, now=now, entity="review", entity_id=rid,
            review_id=rid, review_version=version + 1, changes=diff(before, {}))
+    lifecycle.keep_history(session, [rid], now=now)

@@ -78,6 +78,11 @@ RULES: dict[str, Rule] = {
     "reports.chart": Rule(P.REPORTS, sample="/admin/reports/chart/flow.svg"),
     "reports.extract": Rule(P.EXPORT, sample="/admin/reports/extract.csv",
                             foreign="/admin/reports/extract.csv?period=FY2025"),
+    # --- period returns (a return is seen only by users whose scope covers its area: tests/reports/test_returns.py)
+    "returns.index": Rule(P.REPORTS),
+    "returns.details": Rule(P.REPORTS, sample="/admin/returns/999999/", note="no such return: 404"),
+    "returns.extract": Rule(P.EXPORT, sample="/admin/returns/999999/extract.csv", note="no such return: 404"),
+    "returns.sign_off": Rule(P.SIGN_OFF_RETURNS, note="POST only; national admins"),
     # --- reviews (record scoping: test_access_matrix.review_calls)
     "review.index_view": Rule(P.READ_REVIEWS, foreign="/admin/review/?search={identifier}"),
     "review.details_view": Rule(P.READ_REVIEWS, sample="/admin/review/details/?id={id}",

@@ -80,6 +80,8 @@ NATIONAL_ONLY_PREFIXES = ("users.", "audit.", "partnership.", "theme.", "region.
 ALWAYS_ALLOWED = {"admin.index", "admin.static", "admin.chart", "profile.index", "profile.digests", "profile.static"}
 # Reports: every role may read them within its scope; the report's area must lie inside the user's scope.
 REPORT_ENDPOINTS = {"reports.index", "reports.download", "reports.chart", "reports.extract"}
+# Period returns: seen within the user's scope, signed off by national admins (tests/reports/test_returns.py).
+RETURN_ENDPOINTS = {"returns.index", "returns.details", "returns.extract", "returns.sign_off"}
 # The import pages: designated professionals (their scope) and national admins (any); everyone else 403.
 IMPORT_ENDPOINTS = {"imports.index", "imports.upload", "imports.report", "imports.report_csv", "imports.commit",
                     "imports.template_csv", "imports.template_xlsx"}
@@ -121,7 +123,7 @@ IN_SCOPE_ORG = {"lead_london": "93C", "dp_ncl": "93C", "dp_bassetlaw": "02Q", "l
 
 def test_every_admin_route_has_a_rule(app):
     """A new admin route must be added to this matrix (or to the national-only list)."""
-    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | REPORT_ENDPOINTS | IMPORT_ENDPOINTS
+    known = set(review_calls(1, "x")) | ALWAYS_ALLOWED | REPORT_ENDPOINTS | RETURN_ENDPOINTS | IMPORT_ENDPOINTS
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin/"):
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.reviews.history import StatusInterval
 from app.reviews.lifecycle import can_close, closing_date
 from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 from app.reviews.rules import validate
@@ -43,3 +44,27 @@ def test_generated_reviews_are_valid_by_the_rules(app, session):
     per_review = session.execute(select(func.count(), func.count(func.distinct(ReviewTheme.theme_code)))
                                  .group_by(ReviewTheme.review_id)).all()
     assert all(n == distinct and 1 <= n <= 3 for n, distinct in per_review)
+
+
+def test_generated_reviews_have_their_status_history(app, session):
+    """The reports read the status history: the generator builds it (an opening on the date added; a closing on the
+    closing date, never before the date added) so report benchmarks measure real figures."""
+    figures = load(session.get_bind(), 300)
+    session.expire_all()
+    reviews = {r.id: r for r in session.scalars(select(Review))}
+    rows = session.scalars(select(StatusInterval).order_by(StatusInterval.review_id, StatusInterval.valid_from)).all()
+    assert figures["history_rows"] == len(rows) == len(reviews) + sum(r.status != "open" for r in reviews.values())
+    by_review: dict[int, list[StatusInterval]] = {}
+    for row in rows:
+        by_review.setdefault(row.review_id, []).append(row)
+    for rid, review in reviews.items():
+        held = by_review[rid]
+        assert (held[0].change, held[0].valid_from) == ("opened", review.date_added), rid
+        if review.status == ReviewStatus.OPEN:
+            assert len(held) == 1 and held[0].valid_to is None, rid
+        else:
+            closing = max(review.closed_on, review.date_added)
+            assert [(r.status, r.valid_from, r.valid_to) for r in held] == [
+                ("open", review.date_added, closing), (review.status, closing, None)], rid
+            assert held[1].rapid_outcome == (review.rapid_outcome if review.review_type == ReviewType.RAPID else None)
+        assert all(r.known_until is None and r.review_type == review.review_type for r in held), rid

@@ -89,7 +89,8 @@ def test_digests_hold_the_expected_reviews(session, reviews, jobs, smtp):
     jobs.deliver()
     mail = received(smtp, 8)
     subjects = {to: sorted(s for s, _ in msgs) for to, msgs in mail.items()}
-    assert subjects[DP_NCL] == ["Weekly digest, week of 23 Nov 2026: 7 open, 0 newly overdue, 1 due in 14 days"]
+    assert subjects[DP_NCL] == ["Weekly digest, week of 23 Nov 2026: 7 open, 0 with a newly overdue clock, 1 with a "
+                                "clock due in 14 days"]
     assert subjects[LEAD_LONDON] == [
         "Monthly digest for London, October 2026: 1 new, 0 closed or converted, 6 open",
         "Quarterly digest for London, Q2 2026/27: 3 new, 0 closed or converted, 5 open"]

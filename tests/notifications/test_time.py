@@ -45,8 +45,8 @@ def test_a_run_just_after_midnight_in_summer_time_uses_the_london_date(session, 
     weekly = jobs.run("weekly-digest", now)
     notice = session.scalar(select(NotificationNotice).where(NotificationNotice.review_id == review.id))
     assert notice.noticed_on == date(2027, 3, 29) and notice.key.endswith(":2027-03-29")
-    assert [s for _, _, s in weekly.queued] == ["Weekly digest, week of 29 Mar 2027: 1 open, 0 newly overdue, "
-                                                "0 due in 14 days"]
+    assert [s for _, _, s in weekly.queued] == ["Weekly digest, week of 29 Mar 2027: 1 open, 0 with a newly overdue "
+                                                "clock, 0 with a clock due in 14 days"]
     key = session.scalar(select(OutboxMessage.dedup_key).where(OutboxMessage.kind == "digest_weekly"))
     assert key.endswith(":weekly:2027-W13")
     # On the autumn night (25 October 2026, BST ends at 01:00 UTC) 00:30 UTC is 01:30 BST, still the 25th.

@@ -26,13 +26,13 @@ from app.timezone import london_today
 from app.types import utcnow
 from tests.support.reviews import make_review
 
-# Last quarter, London (Y56), as recorded: (open at start, opened, closed or converted, open at end).
-FLOW = {"SAR": (1, 0, 1, 0), "DHR": (0, 1, 0, 1), "CSPR": (0, 1, 0, 1), "Rapid Review": (0, 2, 2, 0),
-        "Total": (1, 4, 3, 2)}
+# Last quarter, London (Y56), as recorded: (open at start, opened, reopened, closed or converted, open at end).
+FLOW = {"SAR": (1, 0, 0, 1, 0), "DHR": (0, 1, 0, 0, 1), "CSPR": (0, 1, 0, 0, 1), "Rapid Review": (0, 2, 0, 2, 0),
+        "Total": (1, 4, 0, 3, 2)}
 RAPID = {"Rapid reviews added in the period": 2, "Rapid reviews decided in the period": 2,
          "Converted to a Child Safeguarding Practice Review (CSPR)": 1, "No further review": 1,
          "Conversion rate (% of decisions)": 50.0, "Awaiting a decision at end": 0}
-OVERDUE = {"Update due (stale after no update)": 2, "Any clock (reviews with at least one overdue)": 2,
+OVERDUE = {"Update due (stale after no update)": 2, "Any clock (reviews with at least one overdue clock)": 2,
            "Rapid review due": 0, "Sign-off expected": 0}  # B and Cc: no update for more than 28 days
 OPEN_NOW = 3  # B, Cc, F
 

@@ -30,9 +30,15 @@ def run(session, *, period: str, scope: str, geography: str = "recorded", as_sco
     return build_report(session, request, clocks=CLOCKS, settings=REPORTS, now=NOW)
 
 
-def flow(report: Report, key: str = "flow") -> dict[str, tuple]:
-    """{first cell: (open at start, opened, closed, open at end)} of the flow table (or the areas table)."""
-    return {row[0]: tuple(row[-4:]) for row in report[key].rows}
+def flow(report: Report, key: str = "flow", *, reopened: bool = False) -> dict[str, tuple]:
+    """{first cell: (open at start, opened, closed, open at end)} of the flow table (or the areas table); with
+    `reopened`, (open at start, opened, reopened, closed, open at end). Without it, no row may have a reopening."""
+    out = {}
+    for row in report[key].rows:
+        start, opened, again, closed, end = row[-5:]
+        assert reopened or again == 0, f"{row[0]} has {again} reopenings"
+        out[row[0]] = (start, opened, again, closed, end) if reopened else (start, opened, closed, end)
+    return out
 
 
 def expand(partial: dict[str, tuple]) -> dict[str, tuple]:

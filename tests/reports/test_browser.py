@@ -61,9 +61,10 @@ def test_regional_lead_journey_in_chromium(app, session, tmp_path):
             with page.expect_download() as info:
                 page.click("#download-all")
             download = info.value
-            assert download.suggested_filename == f"report-all-{quarter.code}-Y56-recorded.xlsx"
+            assert download.suggested_filename == (f"report-all-{quarter.code}-Y56-recorded-as-at-"
+                                                   f"{quarter.end.isoformat()}.xlsx")
             sheets = xlsx_sheets(open(download.path(), "rb").read())  # noqa: SIM115
-            by_type = {r[0]: tuple(r[1:5]) for r in sheet_table(sheets["By type"])[2]}
+            by_type = {r[0]: tuple(r[1:6]) for r in sheet_table(sheets["By type"])[2]}
             for name, values in journey.FLOW.items():
                 assert by_type[name] == values, name
         finally:

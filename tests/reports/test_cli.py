@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
 
 from sqlalchemy import select
 
@@ -38,12 +40,13 @@ def test_show_prints_every_table_with_the_hand_computed_figures(app, reviews):
     assert "Geography: As recorded" in result.output
     tables = cli_tables(result.output)
     flow = {r[0]: r[1:] for r in tables["Reviews by type: open, opened and closed"][1:]}
-    assert flow["SAR"] == ["3", "0", "2", "1"] and flow["Rapid Review"] == ["0", "4", "2", "2"]
-    assert flow["Total"] == ["3", "7", "5", "5"]
+    assert flow["SAR"] == ["3", "0", "0", "2", "1"] and flow["Rapid Review"] == ["0", "4", "0", "2", "2"]
+    assert flow["Total"] == ["3", "7", "0", "5", "5"]
+    assert "As at: the tracker's records at the end of 31 December 2021" in result.output
     rapid = {r[0]: r[1] for r in tables["Rapid reviews"][1:]}
     assert rapid["Conversion rate (% of decisions)"] == "50.0"
     assert rapid["Median working days from notification to decision"] == "12.0"
-    overdue = {r[0]: r[1] for r in tables["Overdue clocks at 31 December 2021"][1:]}
+    overdue = {r[0]: r[1] for r in tables["Reviews with an overdue clock at 31 December 2021"][1:]}
     assert overdue["Update due (stale after no update)"] == "3"
 
 
@@ -52,7 +55,7 @@ def test_show_in_current_geography_and_one_table(app, reviews):
     assert result.exit_code == 0, result.output
     tables = cli_tables(result.output)
     assert list(tables) == ["Reviews by type: open, opened and closed"]
-    assert tables["Reviews by type: open, opened and closed"][-1] == ["Total", "1", "3", "1", "3"]
+    assert tables["Reviews by type: open, opened and closed"][-1] == ["Total", "1", "3", "0", "1", "3"]
     assert "Geography: Current hierarchy" in result.output
 
 
@@ -78,21 +81,44 @@ def test_extract_writes_csv_and_xlsx_and_is_audited(app, session, reviews, tmp_p
     assert "Wrote the S-CRT extract of 10 reviews" in result.output
     assert not list(tmp_path.glob("*.part"))  # no partial file left behind
     rows = list(csv.reader(out.open(encoding="utf-8")))
-    header_at = rows.index([]) + 1
-    assert rows[header_at][:2] == ["Status", "Date added"]
-    assert len(rows) - header_at - 1 == 10
+    assert rows[0][:3] == ["Record ID", "Status", "Date added"]  # the header on line 1
+    assert len(rows) - 1 == 10
     xlsx = tmp_path / "extract.xlsx"
     result = runner.invoke(args=["reports", "extract", "--period", "2021-Q3", "--scope", "Y60", "--geography",
                                  "current", "--format", "xlsx", "--out", str(xlsx)])
     assert result.exit_code == 0, result.output
     data = xlsx_sheets(xlsx.read_bytes())["S-CRT extract"]
-    assert sorted(r[10] for r in data[1:]) == ["RPT-B1", "RPT-M1", "RPT-M2", "RPT-M2c"]
+    assert sorted(r[11] for r in data[1:]) == ["RPT-B1", "RPT-M1", "RPT-M2", "RPT-M2c"]
     session.expire_all()
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "report.extract")).all()
     assert [(e.actor_email, e.detail) for e in events] == [
-        ("flask reports extract", "scrt-extract as csv; period 2021-Q3; scope Y56; geography recorded; 10 rows"),
-        ("flask reports extract", "scrt-extract as xlsx; period 2021-Q3; scope Y60; geography current; 4 rows"),
+        ("flask reports extract", "scrt-extract as csv; period 2021-Q3; scope Y56; geography recorded; as at "
+                                  "2021-12-31; 10 rows"),
+        ("flask reports extract", "scrt-extract as xlsx; period 2021-Q3; scope Y60; geography current; as at "
+                                  "2021-12-31; 4 rows"),
     ]
+
+
+def test_extract_as_zip_holds_the_csv_and_what_it_holds(app, reviews, tmp_path):
+    out = tmp_path / "extract.zip"
+    result = app.test_cli_runner().invoke(args=["reports", "extract", "--period", "2021-Q3", "--scope", "Y56",
+                                                "--as-at", "2022-06-30", "--format", "zip", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "as at 30 June 2022" in result.output
+    with zipfile.ZipFile(out) as archive:
+        assert archive.namelist() == ["scrt-extract-2021-Q3-Y56-recorded-as-at-2022-06-30.csv", "about.csv"]
+        data = list(csv.reader(io.StringIO(archive.read(archive.namelist()[0]).decode())))
+        about = dict(list(csv.reader(io.StringIO(archive.read("about.csv").decode())))[1:])
+    assert data[0][0] == "Record ID" and len(data) == 11
+    assert about["Period"].startswith("Q3 2021/22") and about["Rows"] == "10"
+    assert about["As at"].startswith("the tracker's records at the end of 30 June 2022")
+
+
+def test_a_bad_as_at_day_is_refused(app, reviews, tmp_path):
+    for value, message in (("2021-13-01", "is not a date"), ("2021-09-30", "before Q3 2021/22 started"),
+                           ("2099-01-01", "after today")):
+        result = show(app, "--period", "2021-Q3", "--scope", "Y56", "--as-at", value)
+        assert result.exit_code == 2 and message in result.output, (value, result.output)
 
 
 def test_extract_refuses_a_bad_scope_and_writes_nothing(app, reviews, tmp_path):

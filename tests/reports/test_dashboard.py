@@ -95,3 +95,29 @@ def test_dashboard_charts(client, today_reviews):
     assert client.get("/admin/chart/trend.gif").status_code == 404
     alt = page.split('id="chart-types"')[1].split('alt="')[1].split('"')[0]
     assert "SAR: 3" in alt and "CSPR: 2" in alt and "Rapid Review: 1" in alt
+
+
+def test_the_dashboard_says_reviews_with_an_overdue_clock(client, today_reviews):
+    sign_in(client, "national")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Reviews with an overdue clock today" in page
+    assert "Any clock (reviews with at least one overdue clock)" in page
+
+
+def test_the_dashboard_as_at_an_earlier_day(client, session, reviews):
+    """As at 31 December 2021 the London lead's dashboard shows what the tracker held then: the Q3 report's open at
+    end (current hierarchy) and overdue clocks, and numbers that are not links (the lists always show today)."""
+    sign_in(client, "lead_london")
+    page = client.get("/admin/?as_at=2021-12-31").get_data(as_text=True)
+    assert 'id="dashboard-history-note"' in page and "31 December 2021" in page
+    assert NUMBER.findall(page) == []  # no links
+    shown = dict(re.findall(r'<span class="dash-number" id="([^"]+)">([\d,]+)</span>', page))
+    assert shown["open-total"] == "5"       # L10, L3, L6c, L8, L9
+    assert shown["open-RAPID"] == "2"       # L8, L9
+    assert shown["overdue-any"] == "3"      # L6c, L9, L10 (as the Q3 report's overdue table)
+    assert shown["opened-quarter"] == "7" and shown["closed-quarter"] == "5"  # Q3 2021/22
+    assert 'src="/admin/chart/trend.svg?as_at=2021-12-31"' in page
+    assert client.get("/admin/chart/trend.svg?as_at=2021-12-31").status_code == 200
+    for bad, message in (("2021-02-30", "is not a date"), ("2099-01-01", "after today")):
+        response = client.get(f"/admin/?as_at={bad}")
+        assert response.status_code == 400 and message in response.get_data(as_text=True)

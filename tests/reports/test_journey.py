@@ -30,16 +30,17 @@ def test_a_regional_lead_runs_last_quarters_report_and_downloads_the_xlsx(client
     assert f"period={quarter.code}" in xlsx_link and "scope=Y56" in xlsx_link
     download = client.get(xlsx_link)
     assert download.status_code == 200
-    assert f"report-all-{quarter.code}-Y56-recorded.xlsx" in download.headers["Content-Disposition"]
+    assert (f"report-all-{quarter.code}-Y56-recorded-as-at-{quarter.end.isoformat()}.xlsx"
+            in download.headers["Content-Disposition"])
     sheets = xlsx_sheets(download.data)
     preamble, header, rows = sheet_table(sheets["By type"])
-    assert header == ["Type of review", "Open at start", "Opened", "Closed or converted", "Open at end"]
+    assert header == ["Type of review", "Open at start", "Opened", "Reopened", "Closed or converted", "Open at end"]
     assert preamble["Period"].startswith(quarter.description) and preamble["Scope"] == "region Y56 London"
     assert preamble["Geography"].startswith("As recorded")
-    by_type = {r[0]: tuple(r[1:5]) for r in rows}
+    by_type = {r[0]: tuple(r[1:6]) for r in rows}
     for name, values in journey.FLOW.items():
         assert by_type[name] == values, name
-    assert by_type["SAR (discretionary)"] == by_type["Other"] == (0, 0, 0, 0)
+    assert by_type["SAR (discretionary)"] == by_type["Other"] == (0, 0, 0, 0, 0)
     rapid = {r[0]: r[1] for r in sheet_table(sheets["Rapid reviews"])[2]}
     for name, value in journey.RAPID.items():
         assert rapid[name] == value, name

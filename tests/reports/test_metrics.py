@@ -120,12 +120,18 @@ def test_fy2022_midlands_after_the_move(session, reviews):
 # ---------------------------------------------------------------- the requester's scope limits every row
 
 
-def test_reviews_outside_the_requesters_scope_are_never_counted(session, reviews):
-    """A North East and Yorkshire requester: B1 is recorded in Y63 but lies in the Midlands today."""
+def test_the_requesters_scope_is_read_the_reports_way(session, reviews):
+    """B1 is recorded in North East and Yorkshire (Y63) but lies in the Midlands (Y60) today. As recorded, the Y63
+    lead counts it and the Y60 lead does not; on the current hierarchy the other way round. So each region's own
+    report adds up to England's in both modes (issue 11, item 4)."""
     report = run(session, period="2021-Q3", scope="Y63", as_scope="Y63")
-    assert flow(report)["Total"] == (1, 0, 0, 1)  # N1 only
+    assert flow(report)["Total"] == (2, 0, 0, 2)  # B1 and N1
+    assert flow(run(session, period="2021-Q3", scope="Y63", geography="current", as_scope="Y63"))["Total"] == (
+        1, 0, 0, 1)  # N1 only
     midlands = run(session, period="2021-Q3", scope="Y60", as_scope="Y60")
     assert flow(midlands)["Total"] == (0, 3, 1, 2)  # never B1 in recorded mode, never London
+    assert flow(run(session, period="2021-Q3", scope="Y60", geography="current", as_scope="Y60"))["Total"] == (
+        1, 3, 1, 3)  # and B1
     london = run(session, period="2021-Q3", scope="Y56", as_scope="Y56")
     assert flow(london)["Total"] == (3, 7, 5, 5)
     assert "RPT-M1" not in {r[1] for r in london["learning"].rows}
@@ -160,6 +166,8 @@ def test_rapid_reviews_london_q3(session, reviews):
         "Median working days from notification to decision": 12.0,  # L7 9, L6 15
         "Decided within 15 working days of notification": 2,
         "Awaiting a decision at end": 2,                              # L8, L9
+        # L6c (L6 converted on 22 Oct): counted in Opened under CSPR (issue 11, item 6)
+        "Reviews opened from a rapid review (also in Opened)": 1,
     }
 
 
@@ -222,7 +230,7 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Home Office Quality Assurance Panel decision": 0,
         "Publication due": 1,                     # L10, signed off 1 Nov 2021
         "Embargo review": 0,
-        "Any clock (reviews with at least one overdue)": 3,
+        "Any clock (reviews with at least one overdue clock)": 3,
     }
     q1 = measures(run(session, period="2022-Q1", scope="Y56"), "overdue")
     assert q1 == {
@@ -233,7 +241,7 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Home Office Quality Assurance Panel decision": 0,
         "Publication due": 1,                     # L10
         "Embargo review": 1,                      # L2 (1 June 2022)
-        "Any clock (reviews with at least one overdue)": 7,
+        "Any clock (reviews with at least one overdue clock)": 7,
     }
     midlands = measures(run(session, period="2021-Q3", scope="Y60", geography="current"), "overdue")
     assert midlands["Sign-off expected"] == 1  # B1 (SAR added 1 Jun 2021: due 1 Dec 2021)
@@ -277,8 +285,8 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
             for year, month_number in [(y, m) for y in (2020, 2021, 2022, 2023) for m in range(1, 13)]:
                 request = prepare_request(session, actor=actor, period=f"{year}-{month_number:02d}", scope_code=scope,
                                           geography=geography, today=TODAY)
-                start, opened, closed, end = flow_by_type(session, request).row("Total")[1:]
-                assert end == start + opened - closed, (scope, geography, year, month_number)
+                start, opened, reopened, closed, end = flow_by_type(session, request).row("Total")[1:]
+                assert end == start + opened + reopened - closed, (scope, geography, year, month_number)
                 assert previous_end is None or start == previous_end, (scope, geography, year, month_number)
                 previous_end = end
 
@@ -286,7 +294,6 @@ def test_open_at_end_is_open_at_start_plus_opened_minus_closed_every_month(sessi
 def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(session, reviews):
     """Notified 28 Sep 2021, decided 1 Oct, added 5 Oct (the lifecycle allows it): never counted as closed in
     September, and October still adds up (opened and closed in October)."""
-
     early = make_review(session, local_identifier="RPT-PRE1", review_type="RAPID", organisation_code="93C",
                         date_added=date(2021, 10, 5), incident_date=date(2021, 9, 27),
                         notification_date=date(2021, 9, 28), themes=["WT_NEGLECT"])
@@ -299,3 +306,38 @@ def test_a_rapid_review_decided_before_it_was_added_closes_on_its_date_added(ses
     start, opened, closed, end = flow(october)["Total"]
     assert end == start + opened - closed
     assert "RPT-PRE1" in {r[1] for r in october["learning"].rows}
+
+
+def test_a_decision_before_the_date_added_counts_once_in_the_period_the_rapid_review_closes(session, reviews):
+    """Issue 11, item 5. PRE2: notified Mon 21 Mar 2022, decided Wed 30 Mar (no further review), added Mon 4 Apr.
+    PRE3: notified Tue 19 Apr 2022, added 20 Apr, decided Tue 3 May -> CSPR. Worked out by hand:
+    - FY2021 (to 31 Mar 2022): PRE2 is not yet added, so nothing of it counts; L6, L7, L8 decided as before;
+    - FY2022: both decided, one converted, one no further review: 50.0 %; working days 7 (22-25, 28-30 Mar) and 9
+      (20-22, 25-29 Apr, 3 May; 2 May is a bank holiday): median 8.0; both within 15."""
+    actor = system_actor(scope_for_code(session, "ENG"))
+    early = make_review(session, local_identifier="RPT-PRE2", review_type="RAPID", organisation_code="93C",
+                        date_added=date(2022, 4, 4), incident_date=date(2022, 3, 18),
+                        notification_date=date(2022, 3, 21), themes=["WT_NEGLECT"])
+    decide(session, review=early, outcome=RapidOutcome.NO_FURTHER_REVIEW, decision_date=date(2022, 3, 30),
+           actor=actor, now=NOW, expected_version=None)
+    later = make_review(session, local_identifier="RPT-PRE3", review_type="RAPID", organisation_code="93C",
+                        date_added=date(2022, 4, 20), incident_date=date(2022, 4, 18),
+                        notification_date=date(2022, 4, 19), themes=["WT_NEGLECT"])
+    decide(session, review=later, outcome=RapidOutcome.CSPR, decision_date=date(2022, 5, 3), actor=actor, now=NOW,
+           expected_version=None, new_local_identifier="RPT-PRE3c")
+    session.commit()
+    fy2021 = measures(run(session, period="FY2021", scope="Y56"), "rapid")
+    assert (fy2021["Rapid reviews decided in the period"], fy2021["No further review"],
+            fy2021["Median working days from notification to decision"]) == (3, 1, 15.0)  # L6 15, L7 9, L8 16
+    fy2022 = run(session, period="FY2022", scope="Y56")
+    rapid = measures(fy2022, "rapid")
+    assert rapid["Rapid reviews added in the period"] == 2
+    assert rapid["Rapid reviews decided in the period"] == 2
+    assert (rapid["Converted (all)"], rapid["No further review"]) == (1, 1)
+    assert rapid["Conversion rate (% of decisions)"] == 50.0
+    assert rapid["Median working days from notification to decision"] == 8.0
+    assert rapid["Decided within 15 working days of notification"] == 2
+    # Issue 11, item 6: the CSPR PRE3 became is a new review: it counts in Opened under CSPR (and is named so).
+    assert rapid["Reviews opened from a rapid review (also in Opened)"] == 1
+    assert flow(fy2022)["CSPR"] == (2, 1, 0, 3)  # L3, L6c at start; PRE3c opened
+    assert flow(fy2022)["Rapid Review"] == (1, 2, 2, 1)  # L9 at start; PRE2, PRE3 opened and decided

@@ -18,20 +18,23 @@ from tests.support.web import sign_in
 Q3 = "period=2021-Q3&scope=Y56&geography=recorded"
 
 # London, Q3 2021/22, as recorded: worked out by hand in tests/reports/dataset.py and test_metrics.py.
-FLOW = {"SAR": [3, 0, 2, 1], "SAR (discretionary)": [0, 0, 0, 0], "DHR": [0, 1, 1, 0], "DHR (child)": [0, 0, 0, 0],
-        "CSPR": [0, 2, 0, 2], "Rapid Review": [0, 4, 2, 2], "Other": [0, 0, 0, 0], "Total": [3, 7, 5, 5]}
+# Flow columns: open at start, opened, reopened, closed or converted, open at end.
+FLOW = {"SAR": [3, 0, 0, 2, 1], "SAR (discretionary)": [0, 0, 0, 0, 0], "DHR": [0, 1, 0, 1, 0],
+        "DHR (child)": [0, 0, 0, 0, 0], "CSPR": [0, 2, 0, 0, 2], "Rapid Review": [0, 4, 0, 2, 2],
+        "Other": [0, 0, 0, 0, 0], "Total": [3, 7, 0, 5, 5]}
 RAPID = {"Rapid reviews added in the period": 4, "Rapid reviews decided in the period": 2,
          "Converted to a Child Safeguarding Practice Review (CSPR)": 1,
          "Converted to a Safeguarding Adult Review (SAR)": 0, "Converted to a Domestic Homicide Review (DHR)": 0,
          "Converted (all)": 1, "No further review": 1, "Conversion rate (% of decisions)": 50.0,
          "Median working days from notification to decision": 12.0,
-         "Decided within 15 working days of notification": 2, "Awaiting a decision at end": 2}
+         "Decided within 15 working days of notification": 2, "Awaiting a decision at end": 2,
+         "Reviews opened from a rapid review (also in Opened)": 1}
 OVERDUE = {"Rapid review due": 1, "Update due (stale after no update)": 3, "Sign-off expected": 0,
            "Submission to the Home Office Quality Assurance Panel": 0,
            "Home Office Quality Assurance Panel decision": 0, "Publication due": 1, "Embargo review": 0,
-           "Any clock (reviews with at least one overdue)": 3}
-AREAS = {"QMJ": [3, 5, 5, 3], "QMF": [0, 0, 0, 0], "QRV": [0, 0, 0, 0], "QKK": [0, 2, 0, 2], "QWE": [0, 0, 0, 0],
-         "Total": [3, 7, 5, 5]}
+           "Any clock (reviews with at least one overdue clock)": 3}
+AREAS = {"QMJ": [3, 5, 0, 5, 3], "QMF": [0, 0, 0, 0, 0], "QRV": [0, 0, 0, 0, 0], "QKK": [0, 2, 0, 0, 2],
+         "QWE": [0, 0, 0, 0, 0], "Total": [3, 7, 0, 5, 5]}
 
 
 def figures(rows: list[list], first: int, values: slice) -> dict:
@@ -56,7 +59,7 @@ def test_the_same_figures_on_the_page_in_csv_xlsx_and_cli(app, client, reviews):
                                                    .get_data(as_text=True))
         assert csv_preamble["Geography"].startswith("As recorded") and csv_preamble["Scope"] == "region Y56 London"
         if key == "areas":
-            sources["page"][key], sources["csv"][key] = figures(rows, 0, slice(2, 6)), figures(csv_rows, 0, slice(2, 6))
+            sources["page"][key], sources["csv"][key] = figures(rows, 0, slice(2, 7)), figures(csv_rows, 0, slice(2, 7))
         else:
             sources["page"][key], sources["csv"][key] = figures(rows, 0, slice(1, None)), figures(csv_rows, 0,
                                                                                                   slice(1, None))
@@ -69,14 +72,14 @@ def test_the_same_figures_on_the_page_in_csv_xlsx_and_cli(app, client, reviews):
                        ("areas", "By area")):
         preamble, _, rows = sheet_table(sheets[sheet])
         assert preamble["Geography"].startswith("As recorded")
-        sources["xlsx"][key] = figures(rows, 0, slice(2, 6) if key == "areas" else slice(1, None))
+        sources["xlsx"][key] = figures(rows, 0, slice(2, 7) if key == "areas" else slice(1, None))
     result = app.test_cli_runner().invoke(args=["reports", "show", "--period", "2021-Q3", "--scope", "Y56"])
     printed = cli_tables(result.output)
     sources["cli"] = {
         "flow": figures(printed["Reviews by type: open, opened and closed"][1:], 0, slice(1, None)),
         "rapid": figures(printed["Rapid reviews"][1:], 0, slice(1, None)),
-        "overdue": figures(printed["Overdue clocks at 31 December 2021"][1:], 0, slice(1, None)),
-        "areas": figures(printed["Reviews by ICB / ICS"][1:], 0, slice(-4, None)),
+        "overdue": figures(printed["Reviews with an overdue clock at 31 December 2021"][1:], 0, slice(1, None)),
+        "areas": figures(printed["Reviews by ICB / ICS"][1:], 0, slice(-5, None)),
     }
     for name, found in sources.items():
         assert found["flow"] == FLOW, name
@@ -90,7 +93,7 @@ def test_each_table_downloads_as_csv_and_xlsx_and_is_audited(client, session, re
     for key in ("flow", "areas", "rapid", "themes", "overdue", "media", "trend", "learning"):
         csv_response = client.get(f"/admin/reports/download/{key}.csv?{Q3}")
         assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv", key
-        assert f"report-{key}-2021-Q3-Y56-recorded.csv" in csv_response.headers["Content-Disposition"]
+        assert f"report-{key}-2021-Q3-Y56-recorded-as-at-2021-12-31.csv" in csv_response.headers["Content-Disposition"]
         xlsx = client.get(f"/admin/reports/download/{key}.xlsx?{Q3}")
         assert xlsx.status_code == 200 and len(xlsx_sheets(xlsx.data)) == 1, key
     learning = xlsx_sheets(client.get(f"/admin/reports/download/learning.xlsx?{Q3}").data)["Learning"]
@@ -100,7 +103,7 @@ def test_each_table_downloads_as_csv_and_xlsx_and_is_audited(client, session, re
     session.expire_all()
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "report.download")).all()
     assert len(events) == 17 and {e.actor_email for e in events} == {"viewer.national@example.com"}
-    assert events[0].detail == "flow as csv; period 2021-Q3; scope Y56; geography recorded; 8 rows"
+    assert events[0].detail == "flow as csv; period 2021-Q3; scope Y56; geography recorded; as at 2021-12-31; 8 rows"
 
 
 def test_charts_are_drawn_on_the_server_and_download_as_png_and_svg(client, session, reviews):
@@ -116,13 +119,13 @@ def test_charts_are_drawn_on_the_server_and_download_as_png_and_svg(client, sess
         assert client.get(f"/admin/reports/chart/{chart}.svg?{Q3}").data == svg.data  # deterministic
         png = client.get(f"/admin/reports/chart/{chart}.png?{Q3}&download=1")
         assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
-        assert f"chart-{chart}-2021-Q3-Y56-recorded.png" in png.headers["Content-Disposition"]
+        assert f"chart-{chart}-2021-Q3-Y56-recorded-as-at-2021-12-31.png" in png.headers["Content-Disposition"]
     alt = html.split('id="chart-rapid"')[1].split('alt="')[1].split('"')[0]
     assert "CSPR: 1" in alt and "No further review: 1" in alt and "region Y56 London" in alt
     session.expire_all()
     downloads = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "report.download")).all()
-    assert sorted(downloads) == sorted(f"chart {c} as png; period 2021-Q3; scope Y56; geography recorded"
-                                       for c in ("flow", "themes", "rapid", "trend"))
+    assert sorted(downloads) == sorted(f"chart {c} as png; period 2021-Q3; scope Y56; geography recorded; as at "
+                                       "2021-12-31" for c in ("flow", "themes", "rapid", "trend"))
 
 
 def test_the_page_says_which_geography(client, reviews):
@@ -130,7 +133,7 @@ def test_the_page_says_which_geography(client, reviews):
     html = client.get("/admin/reports/?period=2021-Q3&scope=Y60&geography=current").get_data(as_text=True)
     assert "Geography: Current hierarchy" in html and "today&#39;s hierarchy" in html
     flow = figures(page_table(html, "flow")[1:], 0, slice(1, None))
-    assert flow["Total"] == [1, 3, 1, 3]
+    assert flow["Total"] == [1, 3, 0, 1, 3]
     assert 'id="geography-current" value="current" checked' in html
 
 
@@ -161,6 +164,6 @@ def test_default_report_is_last_quarter_for_the_users_own_scope(client, reviews)
     options = html.split('id="scope"')[1].split("</select>")[0]
     assert 'value="02Q"' in options and 'value="QT1"' not in options and 'value="Y60"' not in options
     html = client.get("/admin/reports/?period=2021-Q3&scope=02Q").get_data(as_text=True)
-    assert figures(page_table(html, "flow")[1:], 0, slice(1, None))["Total"] == [1, 0, 0, 1]
-    assert figures(page_table(html, "flow")[1:], 0, slice(1, None))["SAR"] == [1, 0, 0, 1]
+    assert figures(page_table(html, "flow")[1:], 0, slice(1, None))["Total"] == [1, 0, 0, 0, 1]
+    assert figures(page_table(html, "flow")[1:], 0, slice(1, None))["SAR"] == [1, 0, 0, 0, 1]
     assert set(figures(page_table(html, "flow")[1:], 0, slice(1, None))) == set(TYPES)

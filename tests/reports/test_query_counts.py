@@ -29,8 +29,9 @@ URLS = [
     f"/admin/reports/extract.csv?{Q}",
     f"/admin/reports/extract.xlsx?{Q}",
 ]
-# Upper bounds: sign-in and scope look-ups, the scope drop-down, one aggregate query per table, the audit row.
-MOST = {"/admin/": 12, f"/admin/reports/?{Q}": 20}
+# Upper bounds: sign-in and scope look-ups, the scope drop-down, one aggregate query per table, the audit row; the
+# overdue table as at a past day reads the records as the tracker held them (3 statements per 500 reviews).
+MOST = {"/admin/": 12, f"/admin/reports/?{Q}": 25}
 
 
 @contextmanager
