@@ -22,6 +22,7 @@ def init_admin(app: Flask) -> Admin:
     from app.admin.reference import IcbView, LocationView, PartnershipView, RegionView, ThemeView
     from app.admin.reports import ReportsView
     from app.admin.reviews import ReviewView
+    from app.admin.to_complete import ToCompleteView
     from app.reviews.models import Review
 
     admin = Admin(
@@ -34,6 +35,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(ReviewView(Review, db, name="Reviews", endpoint="review"))
     admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(ImportView(name="Import", endpoint="imports", url="/admin/import"))
+    admin.add_view(ToCompleteView(name="To complete", endpoint="to_complete", url="/admin/to-complete"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))
     admin.add_view(RegionView(db, category="Reference data"))

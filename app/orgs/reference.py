@@ -15,6 +15,7 @@ from app.orgs.models import (
     HierarchyEntry,
     IntegratedCareBoard,
     LegacyCcgCode,
+    Partnership,
     Region,
     SubIcbLocation,
     Theme,
@@ -177,6 +178,46 @@ def _load_themes(session: Session, directory: Path, report: LoadReport) -> None:
                 {"label": row["label"], "applies_to": row["applies_to"] or "all", "source": row["source"]})
 
 
+def _icb_by_lad(session: Session, directory: Path) -> dict[str, dict[str, int]]:
+    """LAD ONS code -> {ICB code: LSOAs of the LAD in that ICB} (April 2021 CCGs keep their ODS codes today)."""
+    icb_of = dict(session.execute(select(SubIcbLocation.code, SubIcbLocation.icb_code)).all())
+    out: dict[str, dict[str, int]] = {}
+    for row in _rows(directory, "ccg2021_to_lad2021_lsoa_counts.csv"):
+        icb = icb_of.get(row["ccg_ods_code"])
+        if icb:
+            counts = out.setdefault(row["lad_ons_code"], {})
+            counts[icb] = counts.get(icb, 0) + int(row["lsoa11_count"])
+    return out
+
+
+def _load_partnerships(session: Session, directory: Path, report: LoadReport) -> None:
+    """The partnerships named in public sources (partnerships.csv, see SOURCES.md), each in the ICB that holds
+    most of its local authorities' area. A partnership a national admin retired stays retired."""
+    if not (directory / "partnerships.csv").exists():
+        return
+    icbs = _icb_by_lad(session, directory)
+    existing = {p.name: p for p in session.scalars(select(Partnership))}
+    for row in _rows(directory, "partnerships.csv"):
+        counts: dict[str, int] = {}
+        for lad in filter(None, row["lad_codes"].split(";")):
+            for icb, n in icbs.get(lad.strip(), {}).items():
+                counts[icb] = counts.get(icb, 0) + n
+        icb_code = max(counts, key=lambda code: counts[code]) if counts else None
+        values = {"kind": row["kind"], "icb_code": icb_code, "local_authority": row["local_authority"] or None,
+                  "source": row["source_url"][:300] or None}
+        counter = report.count("partnerships")
+        partnership = existing.get(row["name"])
+        if partnership is None:
+            session.add(Partnership(name=row["name"], active=True, **values))
+            counter.created += 1
+        elif any(getattr(partnership, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(partnership, k, v)
+            counter.updated += 1
+        else:
+            counter.unchanged += 1
+
+
 def load_reference_data(session: Session, *, directory: Path = REFERENCE_DIR) -> LoadReport:
     """Create or update every reference table from the shipped files; the caller commits."""
     report = LoadReport()
@@ -185,5 +226,6 @@ def load_reference_data(session: Session, *, directory: Path = REFERENCE_DIR) ->
     _load_vintages(session, directory, report)
     _load_crosswalk(session, directory, report)
     _load_themes(session, directory, report)
+    _load_partnerships(session, directory, report)
     session.flush()
     return report

@@ -12,6 +12,7 @@ from app.people.actor import Actor, NotAllowed, require
 from app.people.roles import Permission
 from app.reviews import lifecycle
 from app.reviews.models import Review
+from app.reviews.planning import Tolerance, mark_saved
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
     ReviewRejected,
@@ -46,9 +47,10 @@ def decide_rapid_review(
     expected_version: int | None,
     new_local_identifier: str | None = None,
     into: Review | None = None,
+    tolerate: Tolerance | None = None,
 ) -> Review | None:
     """Record a rapid review's decision; on conversion create the new review pre-filled (or link `into`, an existing
-    review it became, e.g. on import) and link both ways."""
+    review it became, e.g. on import) and link both ways. `tolerate`: as for create_review (the import only)."""
     _guard(review, actor, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
     if into is not None:
@@ -63,10 +65,10 @@ def decide_rapid_review(
         created = into
     elif outcome.becomes is not None:
         data = conversion_input(input_from_review(review), review, outcome, decision_date, new_local_identifier)
-        created = create_review(session, data=data, actor=actor, now=now)
+        created = create_review(session, data=data, actor=actor, now=now, tolerate=tolerate)
     if created is not None:
         review.converted_to_id = created.id
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
     if created is not None:
@@ -118,7 +120,7 @@ def close_review(
         transition = lifecycle.close(review)
     except lifecycle.TransitionRefused as exc:
         raise ReviewRejected([Violation("status", str(exc))]) from None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
 
@@ -133,7 +135,7 @@ def reopen_review(
         transition = lifecycle.reopen(review, reason=reason)
     except lifecycle.TransitionRefused as exc:
         raise ReviewRejected([Violation("reason", str(exc))]) from None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
 
@@ -162,7 +164,7 @@ def snooze_reminders(
             raise ReviewRejected([Violation("reason", "Give a reason for snoozing the reminders.")])
     before = [review.snoozed_until, review.snooze_reason]
     review.snoozed_until, review.snooze_reason = until, (reason or None) if until else None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record(session, action="review.snooze", actor=actor, now=now, entity="review", entity_id=review.id,
            review_id=review.id, review_version=review.version,

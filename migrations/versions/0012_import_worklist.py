@@ -1,0 +1,37 @@
+"""import worklist: review.to_complete (what an imported review still lacks); partnership local authority and source
+
+Revision ID: 0012_import_worklist
+Revises: 0007_figure_snapshot
+Create Date: 2026-12-03 12:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0012_import_worklist'
+down_revision = '0007_figure_snapshot'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('review', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('to_complete', sa.String(length=300), nullable=True))
+        batch_op.create_index('ix_review_to_complete', ['to_complete'], unique=False,
+                              sqlite_where=sa.text('to_complete IS NOT NULL'),
+                              postgresql_where=sa.text('to_complete IS NOT NULL'))
+    with op.batch_alter_table('partnership', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('local_authority', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('source', sa.String(length=300), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('partnership', schema=None) as batch_op:
+        batch_op.drop_column('source')
+        batch_op.drop_column('local_authority')
+    with op.batch_alter_table('review', schema=None) as batch_op:
+        batch_op.drop_index('ix_review_to_complete', sqlite_where=sa.text('to_complete IS NOT NULL'),
+                            postgresql_where=sa.text('to_complete IS NOT NULL'))
+        batch_op.drop_column('to_complete')
