@@ -94,8 +94,10 @@ def _echo_report(report: ImportReport) -> None:
         click.secho("Committed: nothing changed (the tracker already holds everything in this file that can be "
                     "imported).", fg="green")
     elif report.committed:
-        click.secho("Committed." + (f" {len(report.refused_rows)} rows were not imported: correct them as said "
-                                    "above and import the file again." if report.refused_rows else ""), fg="green")
+        refused = len(report.refused_rows)
+        click.secho("Committed." + (f" {refused} row{'s were' if refused != 1 else ' was'} not imported: correct "
+                                    f"{'them' if refused != 1 else 'it'} as said above and import the file again."
+                                    if refused else ""), fg="green")
     elif report.dry_run:
         ready = " The file is ready to import." if report.clean and report.importable else ""
         click.echo("Dry run: nothing was changed." + ready)

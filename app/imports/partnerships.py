@@ -27,7 +27,7 @@ from app.orgs.partnerships import (
     folded_name,
     kind_for_type,
     name_key,
-    partnership_key,
+    partnership_keys,
     partnership_violations,
     similarity,
 )
@@ -77,7 +77,7 @@ class PartnershipMatcher:
         self.accepted = set(accepted) if self.can_add else set()
         listed = list(session.scalars(select(Partnership).where(Partnership.active.is_(True))))
         self.by_name = {folded_name(p.name): p for p in listed}
-        self.keyed = [(partnership_key(p), p) for p in listed]
+        self.keyed = [(key, p) for p in listed for key in partnership_keys(p)]
         self.proposals: dict[str, _Proposal] = {}
 
     def read(self, value: object, *, review_type: str | None, row: int, icb_code: str | None) -> PartnershipFound:
@@ -91,7 +91,8 @@ class PartnershipMatcher:
         key = name_key(text)
         kind = key.kind or kind_for_type(review_type)
         wanted = NameKey(kind, key.area)
-        same = [p for k, p in self.keyed if key.area and k.area == key.area and (kind is None or k.kind == kind)]
+        same = list({p.id: p for k, p in self.keyed
+                     if key.area and k.area == key.area and (kind is None or k.kind == kind)}.values())
         if len(same) == 1:
             return PartnershipFound(same[0].id, f"Read as {same[0].name} (the name in the file differs in case, "
                                                 "punctuation, abbreviations or the words every partnership shares).")

@@ -238,9 +238,6 @@ class RowReader:
             if match is None:
                 continue
             header = self.column_header(target)
-            if match.read_from:
-                self._cell(row, target, f"The theme's name is on more than one list: read from {match.read_from}.",
-                           severity=NOTE, category="theme")
             if match.code in first_column:
                 self._cell(row, target, f"The same theme as {first_column[match.code]}: kept once.", severity=NOTE,
                            category="theme")

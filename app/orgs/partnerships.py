@@ -96,11 +96,13 @@ def kind_for_type(review_type: str | None) -> str | None:
         return None
 
 
-def partnership_key(partnership: Partnership) -> NameKey:
-    """A managed partnership's key: its kind, and the area of its local authority (else of its name)."""
-    area = name_key(partnership.local_authority).area if partnership.local_authority else name_key(
-        partnership.name).area
-    return NameKey(partnership.kind, area)
+def partnership_keys(partnership: Partnership) -> list[NameKey]:
+    """The keys a managed partnership answers to: its kind with its name's area words, and with its local
+    authorities' names ("South Notts CSP" and "Rushcliffe, Broxtowe and Gedling CSP" are the same partnership)."""
+    keys = [NameKey(partnership.kind, name_key(partnership.name).area)]
+    if partnership.local_authority:
+        keys.append(NameKey(partnership.kind, name_key(partnership.local_authority).area))
+    return [k for k in dict.fromkeys(keys) if k.area]
 
 
 def similarity(a: NameKey, b: NameKey) -> float:

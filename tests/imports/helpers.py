@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 
 from flask import current_app
@@ -9,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.imports.headers import load_mapping
-from app.imports.report import ImportReport
+from app.imports.report import NOTE, REFUSED, TO_COMPLETE, ImportReport
 from app.imports.service import import_reviews, limits_from
 from app.orgs.scope import scope_for_code
 from app.people.actor import Actor
@@ -43,16 +45,23 @@ def counts(session: Session) -> tuple[int, int]:
     return (session.scalar(select(func.count(Review.id))), session.scalar(select(func.count(ReviewUpdate.id))))
 
 
-def problems(report: ImportReport) -> list[tuple[int, str, str, str]]:
-    """The report's problems as (row, column, kind, message)."""
-    return [(p.row, p.column, p.kind, p.message) for p in report.problems]
+def problems(report: ImportReport, severity: str = REFUSED) -> list[tuple[int, str, str, str]]:
+    """The report's problems of one severity (by default those that refuse a row) as (row, column, kind, message)."""
+    return [(p.row, p.column, p.kind, p.message) for p in report.problems if p.severity == severity]
+
+
+def flags(report: ImportReport) -> list[tuple[int, str, str]]:
+    """The "to complete" problems as (row, column, message)."""
+    return [(p.row, p.column, p.message) for p in report.problems if p.severity == TO_COMPLETE]
+
+
+def notes(report: ImportReport) -> list[tuple[int, str, str]]:
+    """The notes on rows as (row, column, message)."""
+    return [(p.row, p.column, p.message) for p in report.problems if p.severity == NOTE]
 
 
 def csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8") -> bytes:
     """A CSV file from rows of cells."""
-    import csv
-    import io
-
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
     return buffer.getvalue().encode(encoding)

@@ -10,7 +10,7 @@ from app.imports.template import template_csv, template_xlsx
 from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
 from app.reviews.models import Review
-from tests.imports.helpers import counts, csv_bytes, problems, run
+from tests.imports.helpers import counts, csv_bytes, notes, problems, run
 from tests.support.reviews import make_review
 
 HEAD = ["CCG Code", "Type of review", "Date added", "DP initials", "Local identifier", "Theme 1", "Brief overview"]
@@ -21,16 +21,20 @@ def row(org="93C", rtype="SAR", added="03/11/2021", dp="AB", local="NCL-1", them
     return [org, rtype, added, dp, local, theme, overview]
 
 
-def test_a_row_outside_the_users_scope_refuses_the_whole_file(session):
+def test_a_row_outside_the_users_scope_is_refused_alone(session):
     hidden = make_review(session, organisation_code="52R", local_identifier="SECRET-52R")
     before = counts(session)
     data = csv_bytes([HEAD, row(local="NCL-1"), row(org="52R", local="SECRET-52R"), row(local="NCL-2")])
     report = run(session, data, who="dp_ncl", commit=True)
     assert problems(report) == [(3, "CCG Code", "text", "Organisation is outside your scope (ICB QMJ NHS North Central "
-                                "London Integrated Care Board): nothing in this file is imported while it holds this "
-                                "row.")]
-    assert not report.committed and counts(session) == before
+                                "London Integrated Care Board): this row is not imported.")]
+    assert report.committed and counts(session) == (before[0] + 2, before[1])
+    assert [(r.row, r.next_step) for r in report.refused_rows] == [(3, (
+        "Ask the organisation's designated professional or the national team to import this row, then import the "
+        "file again: the rows already imported are left as they are."))]
     assert f"#{hidden.id}" not in str(report.to_dict())  # nothing about the other organisation's review leaks
+    session.expire_all()
+    assert session.get(type(hidden), hidden.id).version == hidden.version  # and it is never touched
 
 
 def test_roles_without_the_import_permission_are_refused(session):
@@ -61,12 +65,12 @@ def test_status_is_never_typed_it_follows_the_dates(session):
     data = csv_bytes([head, [*row(local="S-1"), "Closed", "", "", ""],
                       [*row(local="S-2"), "Open", "01/06/2022", "01/07/2022", "Public"]])
     report = run(session, data, who="dp_ncl", commit=True)
-    assert report.committed
-    assert report.notes == [
-        "Row 2: the file says closed, but the review is open. Status follows the dates (sign-off, publication, "
-        "rapid review decision); it is never typed.",
-        "Row 3: the file says open, but the review is closed. Status follows the dates (sign-off, publication, "
-        "rapid review decision); it is never typed."]
+    assert report.committed and report.notes == []
+    assert notes(report) == [
+        (2, "Status", "The file says closed; the review is imported as open, as the rules say: status follows the "
+                      "dates (sign-off, publication, rapid review decision) and is never typed."),
+        (3, "Status", "The file says open; the review is imported as closed, as the rules say: status follows the "
+                      "dates (sign-off, publication, rapid review decision) and is never typed.")]
     statuses = dict(session.execute(select(Review.local_identifier, Review.status).where(
         Review.local_identifier.in_(["S-1", "S-2"]))).all())
     assert statuses == {"S-1": "open", "S-2": "closed"}
@@ -171,15 +175,12 @@ def test_organisations_partnerships_and_themes_by_name(session):
     ])
     report = run(session, data, who="national")
     assert problems(report) == [
-        (4, "Organisation name", "text", "The name matches several organisations (06K, 06N, 07H): use the ODS code."),
-        (4, "Partnership", "text", "Not on the managed list of safeguarding partnerships, boards and CSPs: use the "
-                                   "name exactly as the tracker lists it."),
-        (5, "Theme 1", "text", "The theme's name matches several themes (CA_PHYSICAL, WT_PHYSICAL): use the theme "
-                               "code."),
-    ]
+        (4, "Organisation name", "text", "The name matches several organisations (06K, 06N, 07H): use the ODS code.")]
     assert [(m.row, m.how, m.found_as, m.code) for m in report.remapped] == [
         (5, "old CCG name", "NHS Darlington", "16C")]
-    assert [o.row for o in report.outcomes] == [2, 3]
+    assert [o.row for o in report.outcomes] == [2, 3, 5]
+    assert [(p.name, p.kind, p.rows) for p in report.new_partnerships] == [("Nowhere Board", "SAB", (4,))]
+    assert notes(report) == []  # case and spacing: the same name, nothing to say
     dp_report = run(session, csv_bytes([head, ["93C", "N-5", "SAR", "03/11/2021", "AB",
                                                "Rushcliffe Community Safety Partnership", "CA_NEGLECT", ""]]),
                     who="dp_ncl")
