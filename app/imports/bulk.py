@@ -119,6 +119,7 @@ class BulkImportRun(ImportRun):
         self.writes.loaded_version = self.index.loaded_version
         self.refs = CachedReferences(session, owner=self.index.owner)
         self.hierarchy = hierarchy_snapshot(session)
+        self.partnerships.record_event = lambda **values: self.writes.events.append(event_values(**values))
 
     def _partnership_added(self, partnership: Partnership) -> None:
         self.refs.partnerships[partnership.id] = (True, partnership.icb_code)

@@ -73,6 +73,7 @@ class PartnershipMatcher:
                  on_added: Callable[[Partnership], None], source: str):
         self.session, self.actor, self.now, self.source = session, actor, now, source
         self.on_added = on_added
+        self.record_event: Callable[..., object] | None = None  # the bulk import writes audit events itself
         self.can_add = actor.can(Permission.MANAGE_REFERENCE)
         self.accepted = set(accepted) if self.can_add else set()
         listed = list(session.scalars(select(Partnership).where(Partnership.active.is_(True))))
@@ -111,7 +112,7 @@ class PartnershipMatcher:
                 proposal.created = add_partnership(
                     self.session, name=proposal.name, kind=kind, icb_code=icb_code,
                     local_authority=local_authority_names().get(key.area), source=self.source, actor=self.actor,
-                    now=self.now)
+                    now=self.now, record_event=self.record_event)
                 self.by_name[folded_name(proposal.created.name)] = proposal.created
                 self.on_added(proposal.created)
             return PartnershipFound(proposal.created.id, f"New partnership {number} was accepted: added to the "

@@ -147,7 +147,8 @@ class RowReader:
                 try:
                     parse(row, raw[target])
                 except CellError as exc:
-                    self._cell(row, target, str(exc))
+                    self._cell(row, target, str(exc), category="organisation" if target.startswith(
+                        "organisation") else "value")
         self._themes(row, raw)
         self._identifiers(row, raw)
         self._partnership(row, raw)

@@ -11,8 +11,11 @@ partnership's name shares ("Safeguarding", "Board", "Partnership", "Borough", "C
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -123,8 +126,10 @@ def partnership_violations(name: str) -> list[Violation]:
 
 
 def add_partnership(session: Session, *, name: str, kind: str, icb_code: str | None, local_authority: str | None,
-                    source: str, actor: Actor, now: datetime) -> Partnership:
-    """Add a partnership to the managed list (national admins), audited; an existing name is returned as it is."""
+                    source: str, actor: Actor, now: datetime,
+                    record_event: Callable[..., Any] | None = None) -> Partnership:
+    """Add a partnership to the managed list (national admins), audited (through `record_event` when the caller
+    writes its audit events itself, as the bulk import does); an existing name is returned as it is."""
     require(actor, Permission.MANAGE_REFERENCE)
     name = " ".join(name.split())
     existing = session.scalar(select(Partnership).where(func.lower(Partnership.name) == name.lower()))
@@ -134,7 +139,8 @@ def add_partnership(session: Session, *, name: str, kind: str, icb_code: str | N
                               source=source[:300], active=True)
     session.add(partnership)
     session.flush()
-    record(session, action="partnership.create", actor=actor, now=now, entity="partnership",
+    (record_event or partial(record, session))(
+           action="partnership.create", actor=actor, now=now, entity="partnership",
            entity_id=partnership.id, changes={"name": [None, name], "kind": [None, kind], "icb_code": [None, icb_code]},
            detail=source[:300])
     return partnership

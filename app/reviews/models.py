@@ -58,7 +58,7 @@ class Review(db.Model):
     recorded_region_name: Mapped[str] = mapped_column(String(120))
     recorded_vintage: Mapped[date] = mapped_column(Date)
 
-    dp_initials: Mapped[str] = mapped_column(String(4))
+    dp_initials: Mapped[str | None] = mapped_column(String(4))  # blank only on an imported review to complete
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"))
 
     steis_number: Mapped[str | None] = mapped_column(String(10))

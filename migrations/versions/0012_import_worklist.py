@@ -1,4 +1,4 @@
-"""import worklist: review.to_complete (what an imported review still lacks); partnership local authority and source
+"""import worklist: review.to_complete (what an imported review still lacks, dp_initials may be blank then); partnership local authority and source
 
 Revision ID: 0012_import_worklist
 Revises: 0007_figure_snapshot
@@ -19,6 +19,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.add_column(sa.Column('to_complete', sa.String(length=300), nullable=True))
+        batch_op.alter_column('dp_initials', existing_type=sa.String(length=4), nullable=True)
         batch_op.create_index('ix_review_to_complete', ['to_complete'], unique=False,
                               sqlite_where=sa.text('to_complete IS NOT NULL'),
                               postgresql_where=sa.text('to_complete IS NOT NULL'))
@@ -35,3 +36,4 @@ def downgrade():
         batch_op.drop_index('ix_review_to_complete', sqlite_where=sa.text('to_complete IS NOT NULL'),
                             postgresql_where=sa.text('to_complete IS NOT NULL'))
         batch_op.drop_column('to_complete')
+        batch_op.alter_column('dp_initials', existing_type=sa.String(length=4), nullable=False)

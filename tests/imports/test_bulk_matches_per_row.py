@@ -8,6 +8,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 from tests.imports.helpers import csv_bytes, problems, run
+from tests.imports.icb_tracker import tracker_csv
 from tests.imports.legacy_files import legacy_tracker, to_csv, to_xlsx
 from tests.imports.test_import_rules import RAPID_HEAD
 
@@ -145,3 +146,19 @@ def test_creates_updates_unchanged_rows_and_one_bad_row_refused_alone(empty_app)
         assert report.committed and [o.action for o in report.outcomes] == [
             "unchanged", "unchanged", "unchanged", "unchanged", "unchanged", "unchanged", "create"]
         assert [a[0] for a in state(db.session)["audit"][len(after["audit"]):]] == ["review.create"]
+
+
+def test_the_icb_tracker_with_refused_incomplete_and_noted_rows_agrees(empty_app):
+    data = tracker_csv()
+    assert_same(both(empty_app, [(data, False), (data, True), (data, True)], who="dp_notts"))
+
+
+def test_accepted_partnerships_agree(empty_app):
+    keys = ("CSP:ashfield", "CSP:gedling")
+    out = []
+    for per_row in (True, False):
+        with empty_app().app_context():
+            report = run(db.session, tracker_csv(), who="national", commit=True, per_row=per_row, accept=keys)
+            out.append(([report_of(report)], state(db.session)))
+    assert_same(out)
+    assert out[0][0][0]["committed"]
