@@ -3,9 +3,10 @@
 The file is what a merged ICB hands over: a title row and a blank row above S-CRT-like headers, a "CCG" column of
 names next to a "CCG Code" column of codes (some of them pre-2021 CCG codes), one combined "STEIS No / Local ID"
 column, partnerships written as people write them, no notification-date or embargo-review-date column (old
-trackers never had them), Windows-1252 text (’, £, –), every date style, a typed Status column, and the faults of
-a real file: patient identifiable data, impossible dates, an unknown organisation, a row of another ICB, a repeated
-row. `TRACKER` lists every row with what the import must do with it; `tracker_csv()` writes the file.
+trackers never had them), Windows-1252 text (curly apostrophes, pound signs, en dashes), every date style, a
+typed Status column, and the faults of a real file: patient identifiable data, impossible dates, an unknown
+organisation, a row of another ICB, a repeated row. `TRACKER` lists every row with what the import must do with
+it; `tracker_csv()` writes the file.
 """
 
 from __future__ import annotations

@@ -32,12 +32,13 @@ def test_the_dry_run_names_every_planted_fault_by_row_and_column(session):
     before = counts(session)
     report = run(session, tracker_csv(), who="dp_notts", filename="notts-tracker-2021-24.csv")
     assert (report.refused, report.format, report.encoding, report.header_row) == (None, "csv", "Windows-1252", 3)
-    assert ("CCG", "Sub-ICB location (CCG) as recorded") in report.columns and ("CCG Code", "Sub-ICB location code") in \
-        report.columns and ("STEIS No / Local ID", "StEIS number / local identifier") in report.columns
+    for column in (("CCG", "Sub-ICB location (CCG) as recorded"), ("CCG Code", "Sub-ICB location code"),
+                   ("STEIS No / Local ID", "StEIS number / local identifier")):
+        assert column in report.columns  # "CCG" holds names, "CCG Code" codes: the values tell them apart
     assert report.unknown_columns == [] and report.rows_read == len(TRACKER) == 37 and report.blank_rows == 1
     refused = by_row(report, "refused")
     expected = {numbers[i]: set(r.refused) for i, r in enumerate(TRACKER) if r.refused}
-    assert {n: refused.get(n, set()) >= cols for n, cols in expected.items()} == {n: True for n in expected}
+    assert {n: refused.get(n, set()) >= cols for n, cols in expected.items()} == dict.fromkeys(expected, True)
     assert set(refused) == set(expected)  # nothing else is refused
     steps = {r.row: r.next_step for r in report.refused_rows}
     for i, entry in enumerate(TRACKER):
