@@ -112,9 +112,9 @@ class DraftIndex(ReviewIndex):
 class BulkImportRun(ImportRun):
     """ImportRun with the rows judged in memory by the services' planning step and written in batches."""
 
-    def __init__(self, session, **kwargs: Any):
+    def __init__(self, session, *, lock_first: bool = False, **kwargs: Any):
         super().__init__(session, **kwargs)
-        self.writes = ImportWrites(session)
+        self.writes = ImportWrites(session, lock_first=lock_first)
         self.index = DraftIndex(session)
         self.writes.loaded_version = self.index.loaded_version
         self.refs = CachedReferences(session, owner=self.index.owner)

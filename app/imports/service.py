@@ -22,7 +22,7 @@ from app.imports.bulk import BulkImportRun
 from app.imports.readers import ImportRefused, Limits, open_table
 from app.imports.report import ImportReport
 from app.imports.run import ImportRun, Progress
-from app.imports.writer import ConcurrentEdit
+from app.imports.writer import ConcurrentEdit, IdsTaken
 from app.people.actor import Actor, require
 from app.people.roles import Permission
 
@@ -55,15 +55,22 @@ def import_reviews(
     and writes in batches; per_row=True runs every row through the review services one at a time (the reference the
     bulk path is tested against)."""
     require(actor, Permission.IMPORT)
-    report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), dry_run=not commit)
+    sha256 = hashlib.sha256(data).hexdigest()
+    report = ImportReport(filename=filename, sha256=sha256, dry_run=not commit)
     started = time.perf_counter()
     run = None
     try:
         table = open_table(data, limits=limits, sheet=sheet)
-        kind = ImportRun if per_row else BulkImportRun
-        run = kind(session, actor=actor, now=now, report=report, table=table, mapping=mapping,
-                   accept_partnerships=accept_partnerships)
-        run.execute(progress)
+        options = {"actor": actor, "now": now, "table": table, "mapping": mapping,
+                   "accept_partnerships": accept_partnerships}
+        try:
+            run = (ImportRun if per_row else BulkImportRun)(session, report=report, **options)
+            run.execute(progress)
+        except (IdsTaken, ConcurrentEdit):  # someone saved while the file was judged: again, holding the lock
+            session.rollback()
+            report = ImportReport(filename=filename, sha256=sha256, dry_run=not commit)
+            run = BulkImportRun(session, report=report, lock_first=True, **options)
+            run.execute(progress)
     except ImportRefused as exc:
         report.refused = str(exc)
     except ConcurrentEdit as exc:

@@ -2,9 +2,14 @@
 
 The bulk import (app.imports.bulk) plans every change in memory; `ImportWrites` holds the plan and writes it in
 the caller's transaction. Review and timeline ids are handed out before the write (`IdPool`) so that the plan, the
-audit trail and the report can name them: the import first takes a write lock (no one else can insert reviews
-until the transaction ends) and counts on from the next id (SQLite: the highest id + 1; PostgreSQL: the table's
-sequence, moved past the ids used before they are inserted).
+audit trail and the report can name them: they count on from the next id (SQLite: the highest id + 1;
+PostgreSQL: the table's sequence, moved past the ids used before they are inserted).
+
+The write lock (no one else can insert or save reviews until the transaction ends) is taken only for the write,
+not while the file is read and judged: other users' saves wait for the few seconds the batches take, not for the
+whole import. Once the lock is held, the write checks that no one took the planned ids meanwhile (`IdsTaken`) and
+that no review it changes was saved meanwhile (`ConcurrentEdit`); the import then runs again, this time holding
+the lock from the start (`lock_first`), so it never fails for a concurrent save.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ class ConcurrentEdit(RuntimeError):
     """A review the import read was changed by someone else before the import wrote it."""
 
 
+class IdsTaken(RuntimeError):
+    """Someone inserted a review or timeline entry after the import planned its ids (before it took the lock)."""
+
+
 def batches(items: list, size: int = BATCH) -> Iterator[list]:
     """The list in slices of at most `size`."""
     for start in range(0, len(items), size):
@@ -42,6 +51,7 @@ class IdPool:
         self.session, self.table = session, table
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.next_id: int | None = None
+        self.first_id: int | None = None
 
     def take(self) -> int:
         """The next id."""
@@ -51,8 +61,17 @@ class IdPool:
                                                    {"table": self.table.name})
             else:
                 self.next_id = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
+            self.first_id = self.next_id
         taken, self.next_id = self.next_id, self.next_id + 1
         return taken
+
+    def check_free(self) -> None:
+        """Under the write lock: refuse (IdsTaken) when a row was inserted at or past the first id handed out."""
+        if self.first_id is None:
+            return
+        highest = self.session.scalar(select(func.max(self.table.c.id))) or 0
+        if highest >= self.first_id:
+            raise IdsTaken(f"new rows in {self.table.name} while the import was planned")
 
     def finish(self) -> None:
         """On PostgreSQL, move the table's sequence past the ids handed out (before they are inserted)."""
@@ -80,8 +99,10 @@ def draft_values(draft: SimpleNamespace) -> dict[str, Any]:
 class ImportWrites:
     """What the import will write: new and changed reviews, their themes, timeline entries and audit events."""
 
-    def __init__(self, session: Session):
-        take_write_lock(session)
+    def __init__(self, session: Session, *, lock_first: bool = False):
+        self.lock_first = lock_first
+        if lock_first:
+            take_write_lock(session)
         self.session = session
         self.review_ids = IdPool(session, REVIEW)
         self.update_ids = IdPool(session, ReviewUpdate.__table__)
@@ -104,7 +125,12 @@ class ImportWrites:
                 self.themes_changed.add(draft.id)
 
     def write(self) -> None:
-        """Insert and update everything planned, in batches, in the session's transaction."""
+        """Take the write lock (unless held from the start), check the plan still holds, then insert and update
+        everything planned, in batches, in the session's transaction."""
+        if not self.lock_first:
+            take_write_lock(self.session)
+            self.review_ids.check_free()
+            self.update_ids.check_free()
         self.review_ids.finish()
         self.update_ids.finish()
         conn = self.session.connection()

@@ -30,12 +30,12 @@ def actor(session: Session, who: str) -> Actor:
 
 def run(session: Session, data: bytes, *, who: str = "national", commit: bool = False, now: datetime = NOW,
         filename: str = "tracker.csv", sheet: str | None = None, mapping: bytes | None = None,
-        per_row: bool = False, accept: tuple[str, ...] = ()) -> ImportReport:
+        per_row: bool = False, accept: tuple[str, ...] = (), progress=None) -> ImportReport:
     """Import a file (dry run by default) and commit the session, as the web page and the command line do."""
     report = import_reviews(session, data=data, filename=filename, actor=actor(session, who), now=now,
                             commit=commit, limits=limits_from(current_app.config), sheet=sheet,
                             mapping=load_mapping(mapping) if mapping else None, per_row=per_row,
-                            accept_partnerships=accept)
+                            accept_partnerships=accept, progress=progress)
     session.commit()
     return report
 
