@@ -29,7 +29,7 @@ from app.imports.xlsx import MAX_CELL_CHARS, Formula, Oversized
 from app.reviews.rules import STEIS_PATTERN, ReviewInput
 from app.reviews.types import RapidOutcome
 
-TEMPLATE_EXAMPLE_ID = "EXAMPLE-ROW-DELETE-ME"
+TEMPLATE_EXAMPLE_PREFIX = "EXAMPLE-"  # every identifier of the template's example rows starts so
 TEXT_FIELDS = ("type_other_description", "lfpse_reference", "overview", "report_url", "learning_1", "learning_2",
                "learning_3", "recommendations")
 FREE_TEXT_TARGETS = {"overview", "learning_1", "learning_2", "learning_3", "recommendations", "latest_update",
@@ -98,6 +98,11 @@ def split_identifiers(text: str) -> dict[str, str]:
         else:
             found.setdefault("local_identifier", part)
     return found
+
+
+def is_template_example(identifier: str | None) -> bool:
+    """Whether a local identifier is one of the template's examples (EXAMPLE-..., in any case)."""
+    return (identifier or "").strip().casefold().startswith(TEMPLATE_EXAMPLE_PREFIX.casefold())
 
 
 class RowReader:
@@ -261,7 +266,7 @@ class RowReader:
             if len(parts) > 1 or set(parts) != {"local_identifier"}:
                 read = ", ".join(target_label(n) for n in parts)
                 self._cell(row, "steis_or_local", f"Read by value as: {read}.", severity=NOTE, category="identifier")
-        if row.data.local_identifier == TEMPLATE_EXAMPLE_ID:
+        if is_template_example(row.data.local_identifier):
             row.problems.append(self.problem(row, "local_identifier", "This is the template's example row: delete "
                                                                       "it before importing."))
 

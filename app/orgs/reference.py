@@ -20,6 +20,7 @@ from app.orgs.models import (
     SubIcbLocation,
     Theme,
 )
+from app.orgs.partnerships import folded_name
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
@@ -196,7 +197,9 @@ def _load_partnerships(session: Session, directory: Path, report: LoadReport) ->
     if not (directory / "partnerships.csv").exists():
         return
     icbs = _icb_by_lad(session, directory)
-    existing = {p.name: p for p in session.scalars(select(Partnership))}
+    # matched as names are everywhere else (case, spacing and punctuation ignored), so an entry a national admin or
+    # an import added before the shipped list had it is updated, not doubled
+    existing = {folded_name(p.name): p for p in session.scalars(select(Partnership))}
     for row in _rows(directory, "partnerships.csv"):
         counts: dict[str, int] = {}
         for lad in filter(None, row["lad_codes"].split(";")):
@@ -206,7 +209,7 @@ def _load_partnerships(session: Session, directory: Path, report: LoadReport) ->
         values = {"kind": row["kind"], "icb_code": icb_code, "local_authority": row["local_authority"] or None,
                   "source": row["source_url"][:300] or None}
         counter = report.count("partnerships")
-        partnership = existing.get(row["name"])
+        partnership = existing.get(folded_name(row["name"]))
         if partnership is None:
             session.add(Partnership(name=row["name"], active=True, **values))
             counter.created += 1

@@ -205,6 +205,8 @@ def _initial_glued_after(text: _Text, index: int) -> bool:
     if not (letters.isalpha() and len(letters) <= 2) or letters.lower() in DOMAIN_TERMS:
         return False
     after = text.gap_after(index + 1)
+    if after[:1] == "." and (after[1:2].isspace() or (after == "." and index + 2 >= len(text.tokens))):
+        return True  # "jon.s." ends a sentence ("jon.s.k" and "s.47.2" run on into a code)
     return not after[:1].isalnum() and not _GLUE.fullmatch(after[:1] or " ")
 
 

@@ -88,6 +88,17 @@ def test_upload_report_commit_and_the_same_file_again(client, session):
     assert "tracker-again.csv" in listing and "imported" in listing
 
 
+def test_a_header_only_file_offers_no_commit_and_says_there_is_nothing_to_import(client, session):
+    """Issue 14 item 7: a file with headers and no rows offered a commit that did nothing."""
+    sign_in(client, "dp_ncl")
+    before = counts(session)
+    url = report_url(upload(client, csv_bytes([HEAD]), "headers-only.csv"))
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="nothing-to-import"' in page and "There is nothing to import" in page
+    assert 'id="commit-button"' not in page and 'id="commit-form"' not in page
+    assert counts(session) == before
+
+
 def test_uploads_belong_to_their_user(app, client, session):
     sign_in(client, "dp_ncl")
     url = report_url(upload(client, GOOD))
@@ -157,9 +168,10 @@ def test_templates(client):
     text = client.get("/admin/import/template.csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").splitlines()[0].split(",")[:3] == TEMPLATE_HEADERS[:3]
     book = load_workbook(io.BytesIO(client.get("/admin/import/template.xlsx").data))
-    assert book.sheetnames == ["Reviews", "Guidance", "Themes"]
+    assert book.sheetnames == ["Reviews", "Guidance", "Legacy example", "Themes"]
     assert [c.value for c in book["Reviews"][1]] == TEMPLATE_HEADERS
-    assert "EXAMPLE ROW, fictional" in book["Reviews"]["L2"].value
+    assert book["Reviews"]["K2"].value == "EXAMPLE-NSAB-SAR-21-03"
+    assert book["Legacy example"]["H3"].value == "2021/10234 / EXAMPLE-NCSCP-CSPR-21-01"
 
 
 @pytest.mark.parametrize("who", ["lead_london", "viewer_midlands", "viewer_national"])

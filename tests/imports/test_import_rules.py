@@ -1,11 +1,13 @@
 """Every row goes through the form's rules and the user's scope; decisions, status, timeline and matching."""
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.imports.rows import TEMPLATE_EXAMPLE_ID
+from app.imports.rows import TEMPLATE_EXAMPLE_PREFIX
 from app.imports.template import template_csv, template_xlsx
 from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
@@ -198,13 +200,39 @@ def test_a_mapping_file_names_unusual_headers(session):
 
 
 def test_the_templates_example_row_is_refused_and_the_template_imports_once_edited(session):
-    report = run(session, template_csv(), who="dp_ncl")
+    report = run(session, template_csv(), who="dp_notts")
     assert problems(report) == [(2, "Local identifier", "text", "This is the template's example row: delete it before "
                                                                 "importing.")]
-    edited = template_csv().replace(TEMPLATE_EXAMPLE_ID.encode(), b"NCL-FROM-TEMPLATE")
-    assert run(session, edited, who="dp_ncl").clean
-    xlsx = run(session, template_xlsx(session), who="dp_ncl", filename="template.xlsx")
+    lower = template_csv().replace(TEMPLATE_EXAMPLE_PREFIX.encode(), b"example-")  # the check ignores case
+    assert [p.row for p in run(session, lower, who="dp_notts").problems] == [2]
+    edited = template_csv().replace(TEMPLATE_EXAMPLE_PREFIX.encode(), b"")
+    assert run(session, edited, who="dp_notts").clean
+    xlsx = run(session, template_xlsx(session), who="dp_notts", filename="template.xlsx")
     assert (xlsx.sheet, len(xlsx.problems), xlsx.problems[0].row) == ("Reviews", 1, 2)
+
+
+def test_the_templates_legacy_example_imports_as_it_is_once_its_identifiers_are_real(session):
+    """The Legacy example sheet is a real-looking tracker: every row is refused as an example while its identifiers
+    say EXAMPLE-; without them it imports as it is (no mapping file), one rapid review to complete."""
+    book = load_workbook(io.BytesIO(template_xlsx(session)))
+    refused = run(session, template_xlsx(session), who="dp_notts", filename="template.xlsx", sheet="Legacy example")
+    assert (refused.header_row, refused.count("create")) == (2, 0)
+    assert [r.row for r in refused.refused_rows] == [3, 4, 5, 6]
+    sheet = book["Legacy example"]
+    for cells in sheet.iter_rows(min_row=3):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.value = cell.value.replace(TEMPLATE_EXAMPLE_PREFIX, "")
+    out = io.BytesIO()
+    book.save(out)
+    report = run(session, out.getvalue(), who="dp_notts", filename="legacy.xlsx", sheet="Legacy example", commit=True)
+    assert report.committed and report.count("create") == 4 and report.refused_rows == []
+    assert [(o.row, o.to_complete) for o in report.outcomes if o.to_complete] == [(6, ("Notification date",))]
+    assert report.unknown_columns == [] and {m.code for m in report.remapped} == {"52R"}
+    partnership = {r.local_identifier: r.partnership.name for r in session.scalars(
+        select(Review).where(Review.local_identifier.in_(["NSAB-SAR-21-03", "DHR-NC-2021-02"])))}
+    assert partnership == {"NSAB-SAR-21-03": "Nottinghamshire Safeguarding Adults Board",
+                           "DHR-NC-2021-02": "Nottingham Crime and Drugs Partnership"}
 
 
 def test_scrt_extract_columns_import(session):

@@ -16,6 +16,7 @@ import pytest
 
 from app.imports.readers import ImportRefused, Limits, open_table
 from app.imports.xlsx import MAX_CELL_CHARS, Oversized
+from tests.imports.helpers import problems, run
 
 LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_rows=200_000, max_unpacked_bytes=100 * 1024 * 1024)
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -70,6 +71,17 @@ def test_a_csv_cell_of_a_million_characters_is_marked_for_its_row_in_plain_words
     table = open_table(data, limits=LIMITS)
     cells = [cells for _, cells in table.rows()]
     assert cells[1] == ["93C", "A-1", Oversized(1_000_000)] and cells[2] == ["93C", "A-2", "short"]
+
+
+def test_a_million_character_cell_refuses_its_row_in_plain_words_and_the_other_rows_go_in(session):
+    head = "CCG Code,Type of review,Date added,DP initials,Local ref,Theme 1,Brief overview\r\n"
+    data = (head + "93C,SAR,03/11/2021,AB,BIG-1,CA_NEGLECT," + "y" * 1_000_000 + "\r\n"
+            "93C,SAR,04/11/2021,AB,BIG-2,CA_NEGLECT,Agencies did not share information.\r\n").encode()
+    report = run(session, data, who="dp_ncl", commit=True)
+    assert report.committed and report.count("create") == 1 and [r.row for r in report.refused_rows] == [2]
+    assert problems(report) == [(2, "Brief overview", "text too long for a cell", "The cell holds 1,000,000 "
+                                 "characters, more than the 32,767 a spreadsheet cell can hold: shorten it.")]
+    assert "field larger than field limit" not in str(report.to_dict())  # the csv module's own words
 
 
 def test_an_xlsx_with_one_huge_cell_is_read_in_bounded_memory():

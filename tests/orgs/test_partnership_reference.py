@@ -41,6 +41,19 @@ def test_loading_again_changes_nothing_and_keeps_a_retired_partnership_retired(s
     assert retired.active is False
 
 
+def test_a_listed_name_already_entered_in_another_case_is_not_added_twice(session):
+    """A national admin (or an import) added the board before the shipped list had it, in capitals and with a
+    double space: loading the list updates that entry instead of adding a second one."""
+    entered = session.scalar(select(Partnership).where(Partnership.name == "Camden Safeguarding Children Partnership"))
+    entered.name, entered.source, entered.local_authority = "CAMDEN SAFEGUARDING  CHILDREN PARTNERSHIP", None, None
+    session.commit()
+    report = load_reference_data(session)
+    session.commit()
+    same = session.scalars(select(Partnership).where(Partnership.name.ilike("camden safeguarding%children%"))).all()
+    assert [(p.id, p.local_authority) for p in same] == [(entered.id, "Camden")]
+    assert report.tables["partnerships"].updated == 1 and report.tables["partnerships"].created == 0
+
+
 @pytest.mark.parametrize(("typed", "listed"), [
     ("Notts SAB", "Nottinghamshire Safeguarding Adults Board"),
     ("NOTTINGHAMSHIRE SAFEGUARDING ADULTS BOARD.", "Nottinghamshire Safeguarding Adults Board"),
