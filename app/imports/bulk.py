@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from app.audit.service import event_values
 from app.imports.plan import IDENTITY_FIELDS, ReviewIndex, entry_key
-from app.imports.run import ImportRun
-from app.imports.writer import COLUMNS, ImportWrites
+from app.imports.report import REFUSED, CellProblem, RefusedRow
+from app.imports.run import ImportRun, next_step
+from app.imports.writer import COLUMNS, REVIEW, UPDATE, ImportWrites, use_ids
 from app.orgs.hierarchy import hierarchy_snapshot
 from app.orgs.models import Partnership
 from app.people.actor import NotAllowed, require
@@ -112,14 +113,15 @@ class DraftIndex(ReviewIndex):
 class BulkImportRun(ImportRun):
     """ImportRun with the rows judged in memory by the services' planning step and written in batches."""
 
-    def __init__(self, session, *, lock_first: bool = False, **kwargs: Any):
+    def __init__(self, session, **kwargs: Any):
         super().__init__(session, **kwargs)
-        self.writes = ImportWrites(session, lock_first=lock_first)
+        self.writes = ImportWrites(session, row_of=lambda: self.current_row)
         self.index = DraftIndex(session)
         self.writes.loaded_version = self.index.loaded_version
         self.refs = CachedReferences(session, owner=self.index.owner)
         self.hierarchy = hierarchy_snapshot(session)
-        self.partnerships.record_event = lambda **values: self.writes.events.append(event_values(**values))
+        self.partnerships.record_event = lambda **values: self.writes.event(event_values(**values))
+        self.written = False
 
     def _partnership_added(self, partnership: Partnership) -> None:
         self.refs.partnerships[partnership.id] = (True, partnership.icb_code)
@@ -136,8 +138,8 @@ class BulkImportRun(ImportRun):
     def _event(self, action: str, draft: SimpleNamespace, **values: Any) -> None:
         values.setdefault("entity", "review")
         values.setdefault("entity_id", draft.id)
-        self.writes.events.append(event_values(action=action, actor=self.actor, now=self.now, review_id=draft.id,
-                                               review_version=draft.version, **values))
+        self.writes.event(event_values(action=action, actor=self.actor, now=self.now, review_id=draft.id,
+                                       review_version=draft.version, **values))
 
     def _set_themes(self, draft: SimpleNamespace):
         def set_themes(codes: list[str]) -> None:
@@ -184,9 +186,8 @@ class BulkImportRun(ImportRun):
         text, entry_date = checked_entry(review, text=row.latest_update, entry_date=row.latest_update_on,
                                          today=self.today)
         update_id = self.writes.update_ids.take()
-        self.writes.updates.append({"id": update_id, "review_id": review.id, "entry_date": entry_date, "text": text,
-                                    "author_id": self.actor.user_id, "author_label": self.actor.label,
-                                    "created_at": self.now})
+        self.writes.update({"id": update_id, "review_id": review.id, "entry_date": entry_date, "text": text,
+                            "author_id": self.actor.user_id, "author_label": self.actor.label, "created_at": self.now})
         if review.latest_update_on is None or entry_date >= review.latest_update_on:  # the newest entry (latest id)
             review.latest_update_id, review.latest_update_on = update_id, entry_date
         self.index.entries.setdefault(review.id, set()).add((entry_date, entry_key(text)))
@@ -196,5 +197,43 @@ class BulkImportRun(ImportRun):
 
     # -- the write, before the rapid review decisions (which go through the services)
     def _after_rows(self) -> None:
-        self.writes.write()
+        """A commit writes chunk by chunk, each chunk committed; a dry run writes only when rapid review decisions
+        need the reviews in the database (then in its one transaction, rolled back), so it holds no write lock."""
+        committing = not self.report.dry_run
+        if not committing and not self.decisions:
+            reviews, updates = self.writes.new_rows
+            use_ids(self.session, REVIEW, reviews)
+            use_ids(self.session, UPDATE, updates)
+            return
+        self.writes.write(commit_chunks=committing)
+        self.written = True
+        self._real_ids()
+        for number, review_id in self.writes.conflicts:
+            self._saved_meanwhile(number, review_id)
         self.session.expire_all()
+
+    def _real_ids(self) -> None:
+        """Every provisional review id the run kept, replaced by the real one the write gave it."""
+        real = self.writes.review_ids
+        self.review_ids = {n: real(i) for n, i in self.review_ids.items()}
+        self.decisions = [(row, real(i)) for row, i in self.decisions]
+        self.statuses = [(n, claimed, real(i)) for n, claimed, i in self.statuses]
+        files = self.file_reviews
+        files.by_tracker_number = {k: real(i) for k, i in files.by_tracker_number.items()}
+        files.by_identity = {k: [(t, real(i)) for t, i in v] for k, v in files.by_identity.items()}
+
+    def _saved_meanwhile(self, number: int, review_id: int) -> None:
+        """A row left out of the write because someone saved its review after the import read it."""
+        self.outcomes.pop(number, None)
+        self.review_ids.pop(number, None)
+        self.decisions = [(row, i) for row, i in self.decisions if row.number != number]
+        self.statuses = [s for s in self.statuses if s[0] != number]
+        message = (f"Someone saved review No. {review_id} while the file was being imported: this row was not "
+                   "imported, so their save is kept.")
+        self.report.problems.append(CellProblem(number, "", "row", message, REFUSED, "conflict"))
+        self.refused[number] = RefusedRow(number, next_step([self.report.problems[-1]]))
+
+    def _statuses(self, ids: list[int]) -> dict[int, str]:
+        if self.written:
+            return super()._statuses(ids)
+        return {i: self.index.drafts[i].status for i in ids}

@@ -250,6 +250,9 @@ class RowReader:
                 continue
             first_column[match.code] = header
             row.data.themes.append(match.code)
+            if match.read_from:
+                self._cell(row, target, f"A name on more than one theme list: read from {match.read_from}.",
+                           severity=NOTE, category="theme")
 
     def _identifiers(self, row: ImportRow, raw: dict[str, Any]) -> None:
         for name in ("steis_number", "local_identifier"):

@@ -55,6 +55,7 @@ NEXT_STEPS = (
     ("scope", "ask the organisation's designated professional or the national team to import this row"),
     ("formula", "replace each formula in {columns} by its value (copy, then paste values only)"),
     ("duplicate", "keep one row per review: delete the repeated row, or correct its identifiers"),
+    ("conflict", "check the review someone saved meanwhile"),
     ("organisation", "give the sub-ICB location's ODS code (for example 93C) in {columns}"),
 )
 
@@ -373,12 +374,16 @@ class ImportRun:
                                                         category="decision"))
 
     # -- the end: statuses the file claims, and the outcomes in row order
-    def _finish(self) -> None:
-        wanted = [review_id for number, _, review_id in self.statuses if number in self.outcomes]
+    def _statuses(self, ids: list[int]) -> dict[int, str]:
+        """The status of each of these reviews now."""
         status_of: dict[int, str] = {}
-        for start in range(0, len(wanted), 500):
+        for start in range(0, len(ids), 500):
             status_of.update((rid, status) for rid, status in self.session.execute(
-                select(Review.id, Review.status).where(Review.id.in_(wanted[start:start + 500]))))
+                select(Review.id, Review.status).where(Review.id.in_(ids[start:start + 500]))))
+        return status_of
+
+    def _finish(self) -> None:
+        status_of = self._statuses([review_id for number, _, review_id in self.statuses if number in self.outcomes])
         for number, claimed, review_id in self.statuses:
             if number not in self.outcomes or status_of[review_id] == claimed:
                 continue

@@ -1,9 +1,11 @@
 """Importing reviews from a file: a dry run (every problem, and what would change) or a commit.
 
-Both run every row through the same rules in one transaction, so the dry run reports exactly what the commit
-does; the dry run is rolled back. Each row is all or nothing: a row that is wrong is refused (nothing of it is
+Both run every row through the same rules, so the dry run reports exactly what the commit does; the dry run
+changes nothing (it is rolled back). Each row is all or nothing: a row that is wrong is refused (nothing of it is
 written) and the others are imported; a file that cannot be read is refused whole. The caller passes a session
-with no pending changes and commits afterwards (the import's audit event is always left in the session).
+with no pending changes and commits afterwards (the import's audit event is always left in the session); the bulk
+path of a commit also commits its earlier chunks of rows itself (app.imports.writer), so that other users' saves
+wait for one chunk, not for the whole file.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from app.imports.bulk import BulkImportRun
 from app.imports.readers import ImportRefused, Limits, open_table
 from app.imports.report import ImportReport
 from app.imports.run import ImportRun, Progress
-from app.imports.writer import ConcurrentEdit, IdsTaken
 from app.people.actor import Actor, require
 from app.people.roles import Permission
 
@@ -63,23 +64,22 @@ def import_reviews(
         table = open_table(data, limits=limits, sheet=sheet)
         options = {"actor": actor, "now": now, "table": table, "mapping": mapping,
                    "accept_partnerships": accept_partnerships}
-        try:
-            run = (ImportRun if per_row else BulkImportRun)(session, report=report, **options)
-            run.execute(progress)
-        except (IdsTaken, ConcurrentEdit):  # someone saved while the file was judged: again, holding the lock
-            session.rollback()
-            report = ImportReport(filename=filename, sha256=sha256, dry_run=not commit)
-            run = BulkImportRun(session, report=report, lock_first=True, **options)
-            run.execute(progress)
+        run = (ImportRun if per_row else BulkImportRun)(session, report=report, **options)
+        run.execute(progress)
     except ImportRefused as exc:
         report.refused = str(exc)
-    except ConcurrentEdit as exc:
-        report.refused = f"{exc} Nothing was imported: try again."
     except IntegrityError:
-        row = run.current_row if run else 0
-        which = f"row {row}" if row else "the file's rows"
-        report.refused = (f"The database refused {which} (a uniqueness rule the checks did not catch). Nothing "
-                          "was imported: correct the row and try again.")
+        session.rollback()
+        done = run.writes.committed_to if isinstance(run, BulkImportRun) else 0
+        if done:
+            report.refused = (f"The database refused a row after row {done} (a uniqueness rule the checks did not "
+                              f"catch): the rows up to row {done} were imported, the others were not. Correct the "
+                              "file and import it again: the rows already imported are left as they are.")
+        else:
+            row = run.current_row if run else 0
+            which = f"row {row}" if row else "the file's rows"
+            report.refused = (f"The database refused {which} (a uniqueness rule the checks did not catch). Nothing "
+                              "was imported: correct the row and try again.")
     if report.refused is not None:  # whatever the rows said before the file was refused, nothing is imported
         report.outcomes, report.refused_rows, report.new_partnerships = [], [], []
     report.committed = commit and report.refused is None

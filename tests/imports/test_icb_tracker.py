@@ -57,6 +57,8 @@ def test_the_dry_run_names_every_planted_fault_by_row_and_column(session):
     assert [(p.name, p.kind, p.rows, p.nearest) for p in report.new_partnerships] == [
         ("Ashfield Community Safety Partnership", "CSP", (numbers[6],), None),
         ("Gedling CSP", "CSP", (numbers[20],), "South Nottinghamshire Community Safety Partnership")]
+    assert {p.message for p in report.problems if p.row == numbers[3] and p.column == "Theme 1"} == {
+        "A name on more than one theme list: read from the Working Together list (a child review)."}
     assert [(m.row, m.how, m.code) for m in report.remapped if m.row == numbers[22]] == [
         (numbers[22], "April 2021 CCG name", "02Q")]
     text = str(report.to_dict())

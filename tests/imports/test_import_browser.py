@@ -70,6 +70,8 @@ def test_a_designated_professional_imports_a_legacy_spreadsheet(app, session, tm
         problem_rows = page.locator("#problems tr.problem").all()
         cells = [[c.inner_text() for c in row.locator("td").all()] for row in problem_rows]
         assert cells == [
+            ["4", "Theme 1", "text", "imported as said", "A name on more than one theme list: read from the Domestic "
+             "Abuse Act list (a domestic homicide review)."],
             ["5", "Date added", "number or date text", "row not imported", "Not a real calendar date (dates are read "
              "day first, dd/mm/yyyy): expected a date such as 03/11/2021, 3 Nov 2021 or 2021-11-03 (day first)."],
             ["5", "Theme 1", "text", "row not imported", "Not on the managed theme list: expected a theme code (for "

@@ -182,7 +182,11 @@ def test_organisations_partnerships_and_themes_by_name(session):
         (5, "old CCG name", "NHS Darlington", "16C")]
     assert [o.row for o in report.outcomes] == [2, 3, 5]
     assert [(p.name, p.kind, p.rows) for p in report.new_partnerships] == [("Nowhere Board", "SAB", (4,))]
-    assert notes(report) == []  # case and spacing: the same name, nothing to say
+    assert [n[:2] for n in notes(report) if n[1] == "Partnership"] == []  # case and spacing: the same name
+    assert [(n[0], n[2].split(": ")[1]) for n in notes(report) if n[1] == "Theme 1"] == [
+        (3, "read from the Domestic Abuse Act list (a domestic homicide review)."),
+        (4, "read from the Care Act list (an adult review)."),
+        (5, "read from the Care Act list (an adult review).")]  # a DHR takes the adult list after the DA Act list
     dp_report = run(session, csv_bytes([head, ["93C", "N-5", "SAR", "03/11/2021", "AB",
                                                "Rushcliffe Community Safety Partnership", "CA_NEGLECT", ""]]),
                     who="dp_ncl")

@@ -1,15 +1,20 @@
-"""Issue 14 item 9: while a big file is read and judged, other users' saves go through; the import holds the
-database's write lock only while it writes its batches. A save that lands meanwhile makes the import run again
-holding the lock from the start, never fail."""
+"""Issue 14 item 9: while a big file is read and judged, other users' saves go through; a commit holds the
+database's write lock only while it writes, one chunk of rows at a time (each chunk its own transaction), so a save
+waits for one chunk, never for the whole import; a dry run writes nothing. A review someone saves meanwhile is never
+overwritten: its row is refused and says why."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
+from app.imports import writer
 from app.reviews.models import Review, ReviewUpdate
 from tests.imports.helpers import csv_bytes, run
 from tests.support.reviews import make_review
@@ -58,12 +63,12 @@ def test_a_save_during_the_dry_run_and_commit_is_not_kept_waiting(session, sqlit
     assert session.scalar(select(func.count(Review.id)).where(Review.local_identifier.like("LOCK-%"))) == 600
 
 
-def test_rows_inserted_meanwhile_make_the_import_run_again_holding_the_lock(session, sqlite_path):
+def test_rows_inserted_meanwhile_take_the_next_ids_and_the_import_takes_the_ones_after(session, sqlite_path):
     review = make_review(session, local_identifier="TIMELINE-MEANWHILE", date_added=date(2025, 6, 2))
     inserted = []
 
     def insert_now(done: int, total: int) -> None:
-        if done == 5 and not inserted:  # a new review and a timeline entry take the ids the import planned
+        if done == 5 and not inserted:  # a new timeline entry takes the next free id while the rows are judged
             other_user_saves(sqlite_path, "INSERT INTO review_update (review_id, entry_date, text, author_label, "
                                           "created_at) VALUES (?, '2025-06-10', 'Meanwhile.', 'other', "
                                           "'2026-11-25 10:00:00')", review.id)
@@ -73,11 +78,18 @@ def test_rows_inserted_meanwhile_make_the_import_run_again_holding_the_lock(sess
                                                    "Panel met."] for n in range(20)]])
     report = run(session, data, who="dp_ncl", commit=True, progress=insert_now)
     assert report.committed and report.count("create") == 20 and inserted == [5]
-    assert session.scalar(select(func.count(ReviewUpdate.id)).where(ReviewUpdate.text == "Panel met.")) == 20
-    assert [o.review_id is not None for o in report.outcomes] == [True] * 20
+    meanwhile = session.scalar(select(ReviewUpdate.id).where(ReviewUpdate.text == "Meanwhile."))
+    ours = session.execute(select(ReviewUpdate.id, ReviewUpdate.review_id).where(ReviewUpdate.text == "Panel met.")
+                           .order_by(ReviewUpdate.id)).all()
+    assert len(ours) == 20 and ours[0].id > meanwhile
+    created = [o.review_id for o in report.outcomes]
+    assert created == sorted(created) and [r for _, r in ours] == created  # the real ids, in row order
+    events = session.execute(select(AuditEvent.entity_id, AuditEvent.review_id).where(
+        AuditEvent.action == "review.update", AuditEvent.review_id.in_(created))).all()
+    assert sorted((int(e), r) for e, r in events) == [tuple(o) for o in ours]  # the audit names the real ids
 
 
-def test_a_review_saved_meanwhile_is_read_again_not_refused(session, sqlite_path):
+def test_a_review_saved_meanwhile_is_never_overwritten_its_row_is_refused(session, sqlite_path):
     first = big_file(30)
     assert run(session, first, who="dp_ncl", commit=True).count("create") == 30
     target = session.scalar(select(Review).where(Review.local_identifier == "LOCK-00007"))
@@ -91,7 +103,70 @@ def test_a_review_saved_meanwhile_is_read_again_not_refused(session, sqlite_path
 
     newer = first.replace(b"Agencies did not share information.", b"Agencies shared late.")
     report = run(session, newer, who="dp_ncl", commit=True, progress=save_now)
-    assert report.committed and report.count("update") == 30 and saved == [3]
+    assert report.committed and report.count("update") == 29 and saved == [3]
+    assert [(p.row, p.severity) for p in report.problems] == [(9, "refused")]
+    assert report.problems[0].message == (f"Someone saved review No. {target.id} while the file was being imported: "
+                                          "this row was not imported, so their save is kept.")
+    assert [r.row for r in report.refused_rows] == [9] and "import the file again" in report.refused_rows[0].next_step
     session.expire_all()
     again = session.get(Review, target.id)
-    assert (again.overview, again.media_interest) == ("Agencies shared late.", True)  # both saves kept
+    assert (again.overview, again.media_interest) == ("Agencies did not share information.", True)
+    assert run(session, newer, who="dp_ncl", commit=True).count("update") == 1  # the next import brings it in
+    session.expire_all()
+    assert (session.get(Review, target.id).overview, session.get(Review, target.id).media_interest) == (
+        "Agencies shared late.", True)
+
+
+def test_a_commit_yields_the_lock_between_chunks_so_a_save_waits_for_one_chunk(session, sqlite_path, monkeypatch):
+    """Another user keeps saving every 20 ms while 1,500 rows are written in chunks of 100: the saves get in between
+    the chunks (the user sees some of the file's reviews, not all or none) and none gives up. The dry run writes
+    nothing: saves never wait for it."""
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 100)
+    review_id = make_review(session, local_identifier="SAVED-DURING-WRITE").id
+    session.commit()
+    waits: list[tuple[str, float, bool]] = []
+    seen: list[int] = []  # how many of the file's reviews another user sees after each save
+    phase = {"now": "judging"}
+    stop = threading.Event()
+
+    def saves() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            started, kind = time.perf_counter(), phase["now"]
+            conn = sqlite3.connect(sqlite_path, timeout=2.0)
+            try:
+                conn.execute("UPDATE review SET version = version + 1, overview = ? WHERE id = ?", (f"save {n}",
+                                                                                                  review_id))
+                conn.commit()
+                waits.append((kind, time.perf_counter() - started, True))
+                seen.append(conn.execute("SELECT count(*) FROM review WHERE local_identifier LIKE 'LOCK-%'")
+                            .fetchone()[0])
+            except sqlite3.OperationalError:
+                waits.append((kind, time.perf_counter() - started, False))
+            finally:
+                conn.close()
+            stop.wait(0.02)
+
+    def judged(done: int, total: int) -> None:
+        if done >= total:
+            phase["now"] = "writing"
+
+    data = big_file(1500)
+    worker = threading.Thread(target=saves, daemon=True)
+    worker.start()
+    try:
+        dry = run(session, data, who="dp_ncl", progress=judged)
+        dry_run_waits = list(waits)
+        waits.clear()
+        phase["now"] = "judging"
+        report = run(session, data, who="dp_ncl", commit=True, progress=judged)
+    finally:
+        stop.set()
+        worker.join()
+    assert dry.count("create") == report.count("create") == 1500 and report.committed
+    assert all(ok for _, _, ok in dry_run_waits) and max(w for _, w, _ in dry_run_waits) < 1.0
+    during_write = [(w, ok) for kind, w, ok in waits if kind == "writing"]
+    assert during_write and all(ok for _, ok in during_write), during_write
+    assert any(0 < n < 1500 for n in seen), sorted(set(seen))  # saves got in between committed chunks
+    assert session.scalar(select(func.count(Review.id)).where(Review.local_identifier.like("LOCK-%"))) == 1500
