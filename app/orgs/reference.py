@@ -95,21 +95,22 @@ def _rows(directory: Path, filename: str) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
+def _save(session: Session, counter: TableCount, row, new, values: dict) -> None:
+    """Add `new` (a model instance) when there is no `row`, else set the values that differ; count which it was."""
+    if row is None:
+        session.add(new)
+        counter.created += 1
+    elif any(getattr(row, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(row, name, value)
+        counter.updated += 1
+    else:
+        counter.unchanged += 1
+
+
 def _upsert(session: Session, report: LoadReport, table: str, model, key: dict, values: dict) -> None:
     row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
-    if row is None:
-        session.add(model(**key, **values))
-        report.count(table).created += 1
-        return
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    if changed:
-        report.count(table).updated += 1
-    else:
-        report.count(table).unchanged += 1
+    _save(session, report.count(table), row, model(**key, **values) if row is None else None, values)
 
 
 def _load_vintages(session: Session, directory: Path, report: LoadReport) -> None:
@@ -125,16 +126,8 @@ def _load_vintages(session: Session, directory: Path, report: LoadReport) -> Non
                 "region_code": reg, "region_ons_code": reg_ons, "region_name": reg_name,
             }
             entry = existing.get((vintage.valid_from, loc))
-            counter = report.count("hierarchy entries")
-            if entry is None:
-                session.add(HierarchyEntry(valid_from=vintage.valid_from, location_code=loc, **values))
-                counter.created += 1
-            elif any(getattr(entry, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(entry, k, v)
-                counter.updated += 1
-            else:
-                counter.unchanged += 1
+            new = HierarchyEntry(valid_from=vintage.valid_from, location_code=loc, **values) if entry is None else None
+            _save(session, report.count("hierarchy entries"), entry, new, values)
 
 
 def _load_current_tree(session: Session, directory: Path, report: LoadReport) -> None:
@@ -208,17 +201,9 @@ def _load_partnerships(session: Session, directory: Path, report: LoadReport) ->
         icb_code = max(counts, key=lambda code: counts[code]) if counts else None
         values = {"kind": row["kind"], "icb_code": icb_code, "local_authority": row["local_authority"] or None,
                   "source": row["source_url"][:300] or None}
-        counter = report.count("partnerships")
         partnership = existing.get(folded_name(row["name"]))
-        if partnership is None:
-            session.add(Partnership(name=row["name"], active=True, **values))
-            counter.created += 1
-        elif any(getattr(partnership, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(partnership, k, v)
-            counter.updated += 1
-        else:
-            counter.unchanged += 1
+        new = Partnership(name=row["name"], active=True, **values) if partnership is None else None
+        _save(session, report.count("partnerships"), partnership, new, values)
 
 
 def load_reference_data(session: Session, *, directory: Path = REFERENCE_DIR) -> LoadReport:

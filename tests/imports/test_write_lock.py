@@ -30,7 +30,8 @@ def big_file(rows: int) -> bytes:
 @pytest.fixture
 def sqlite_path(session):
     if session.get_bind().dialect.name != "sqlite":
-        pytest.skip("the embedded database's single write lock is what this is about (PostgreSQL locks rows)")
+        pytest.skip("another user is a second SQLite connection here (PostgreSQL takes its table lock per chunk the "
+                    "same way)")
     return session.get_bind().url.database
 
 
