@@ -31,7 +31,7 @@ REVIEW = Review.__table__
 UPDATE = ReviewUpdate.__table__
 COLUMNS = tuple(c.name for c in REVIEW.columns)
 BATCH = 5000
-CHUNK_ROWS = 1000  # file rows written per transaction by a commit
+CHUNK_ROWS = 500  # file rows written per transaction by a commit
 # Between two chunks on SQLite, long enough for every save waiting on the lock to get it: SQLite's busy handler
 # retries at most 100 ms apart.
 YIELD_SECONDS = 0.12
