@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -12,7 +14,8 @@ from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.orgs.scope import Scope
 from app.reviews.fields import label
 from app.reviews.rules import ReviewInput, Violation
-from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES
+from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES, type_choices
+from config.clocks import CLOCKS
 
 THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
 
@@ -46,9 +49,15 @@ class ReviewForm(FlaskForm):
     organisation_code = SelectField(label("organisation_code"), choices=[], default="", coerce=_choice)
     date_added = _date("date_added", "Date of the decision to review / referral to the board.")
     incident_date = _date("incident_date")
+    incident_learned_date = _date(
+        "incident_learned_date",
+        "Rapid reviews: the day the partnership learned of the serious incident, when later than the incident date "
+        f"(the CSPR Panel is notified within {CLOCKS['panel_notification']['working_days']} working days of it).",
+    )
     notification_date = _date(
         "notification_date",
-        "Rapid reviews: the date the serious incident was notified (starts the 15-working-day clock).",
+        "Rapid reviews: the date the serious incident was notified (starts the "
+        f"{CLOCKS['rapid_review_due']['working_days']}-working-day clock).",
     )
     dp_initials = _text("dp_initials", "2 to 4 letters: initials only, never a name.")
     partnership_id = SelectField(label("partnership_id"), choices=[], default="", coerce=_choice)
@@ -61,6 +70,10 @@ class ReviewForm(FlaskForm):
     theme_3 = SelectField(label("theme_3"), choices=[], default="", coerce=_choice)
     media_interest = BooleanField(label("media_interest"))
     signed_off_date = _date("signed_off_date")
+    qa_submitted_date = _date("qa_submitted_date", "DHRs: sent to the Home Office Quality Assurance Panel "
+                                                   "(before publication).")
+    qa_feedback_date = _date("qa_feedback_date", "DHRs: the panel's latest feedback letter.")
+    qa_approved_date = _date("qa_approved_date", "DHRs: the panel approved the report for publication.")
     publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES, default="",
                                      coerce=_choice)
     publication_date = _date("publication_date")
@@ -73,8 +86,11 @@ class ReviewForm(FlaskForm):
     version = HiddenField()
 
 
-def set_choices(form: ReviewForm, scope: Scope) -> None:
-    """Fill the drop-downs with what the user's scope allows."""
+def set_choices(form: ReviewForm, scope: Scope, on: date | None = None) -> None:
+    """Fill the drop-downs with what the user's scope allows (type names as they are on `on`: the review's date
+    added, or today for a new review)."""
+    if on is not None:
+        form.review_type.choices = [("", "Choose a type"), *type_choices(on)]
     locations = db.session.scalars(
         select(SubIcbLocation).where(scope.location_clause(SubIcbLocation.code)).order_by(SubIcbLocation.name)
     )
@@ -85,7 +101,8 @@ def set_choices(form: ReviewForm, scope: Scope) -> None:
         select(Partnership).where(Partnership.active.is_(True), scope.icb_clause(Partnership.icb_code))
         .order_by(Partnership.name)
     )
-    form.partnership_id.choices = [("", "None / not recorded")] + [(str(p.id), p.name) for p in partnerships]
+    form.partnership_id.choices = [("", "Choose a partnership")] + [
+        (str(p.id), f"{p.name} ({Partnership.KINDS.get(p.kind, p.kind)})") for p in partnerships]
     themes = [(t.code, t.label + f" ({t.applies_to})") for t in
               db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.code))]
     for field in form:
@@ -110,6 +127,7 @@ def to_input(form: ReviewForm) -> ReviewInput:
         type_other_description=form.type_other_description.data,
         date_added=form.date_added.data,
         incident_date=form.incident_date.data,
+        incident_learned_date=form.incident_learned_date.data,
         notification_date=form.notification_date.data,
         organisation_code=form.organisation_code.data or None,
         dp_initials=form.dp_initials.data,
@@ -121,6 +139,9 @@ def to_input(form: ReviewForm) -> ReviewInput:
         themes=[getattr(form, n).data for n in THEME_FIELDS if getattr(form, n).data],
         media_interest=bool(form.media_interest.data),
         signed_off_date=form.signed_off_date.data,
+        qa_submitted_date=form.qa_submitted_date.data,
+        qa_feedback_date=form.qa_feedback_date.data,
+        qa_approved_date=form.qa_approved_date.data,
         publication_date=form.publication_date.data,
         publication_status=form.publication_status.data or None,
         embargo_review_date=form.embargo_review_date.data,

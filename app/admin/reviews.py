@@ -22,9 +22,11 @@ from app.reviews.access import in_scope
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import FIELD_LABELS
 from app.reviews.identifier_search import identifier_clause
+from app.reviews.links import duplicate_warnings
 from app.reviews.models import Review
+from app.reviews.rules import save_warnings
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
-from app.reviews.types import ReviewStatus, ReviewType
+from app.reviews.types import ReviewStatus, type_short
 from app.timezone import london_today
 from app.types import utcnow
 
@@ -58,7 +60,7 @@ def _latest_update(view, context, model: Review, name) -> Markup:
 
 
 def _type(view, context, model: Review, name) -> str:
-    return ReviewType(model.review_type).short
+    return type_short(model.review_type, model.date_added)
 
 
 def _status(view, context, model: Review, name) -> str:
@@ -94,13 +96,21 @@ FORM_SECTIONS = [
     rules.FieldSet(["review_type", "type_other_description", "organisation_code", "dp_initials", "partnership_id",
                     "media_interest"], "The review"),
     rules.FieldSet(["steis_number", "lfpse_reference", "local_identifier"], "Identifiers (at least one)"),
-    rules.FieldSet(["date_added", "incident_date", "notification_date", "overview", "theme_1", "theme_2", "theme_3"],
-                   "What happened"),
-    rules.FieldSet(["signed_off_date", "publication_status", "publication_date", "embargo_review_date", "report_url"],
-                   "Sign-off and publication"),
+    rules.FieldSet(["date_added", "incident_date", "incident_learned_date", "notification_date", "overview",
+                    "theme_1", "theme_2", "theme_3"], "What happened"),
+    rules.FieldSet(["signed_off_date", "qa_submitted_date", "qa_feedback_date", "qa_approved_date",
+                    "publication_status", "publication_date", "embargo_review_date", "report_url"],
+                   "Sign-off, Home Office Quality Assurance Panel (DHRs) and publication"),
     rules.FieldSet(["learning_1", "learning_2", "learning_3", "recommendations"], "Learning"),
     RenderedByForm("version", "csrf_token"),
 ]
+
+
+def flash_save_warnings(review: Review, data, scope) -> None:
+    """Flash what a saved review is warned about: a late CSPR Panel notification, a possible duplicate."""
+    for warning in save_warnings(data, clocks=current_app.config["CLOCKS"]) + duplicate_warnings(
+            db.session, review=review, scope=scope):
+        flash(warning.message, "warning")
 
 
 class ReviewView(ScopedModelView):
@@ -169,12 +179,12 @@ class ReviewView(ScopedModelView):
     # -- forms
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=_today())
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=obj.date_added if obj is not None else _today())
         if request.method == "GET" and obj is not None:
             prefill_themes(form, obj.theme_codes)
         return form
@@ -183,6 +193,7 @@ class ReviewView(ScopedModelView):
         try:
             review = create_review(db.session, data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
+            flash_save_warnings(review, to_input(form), self.actor.scope)
         except ReviewRejected as exc:
             db.session.rollback()
             for message in attach_violations(form, exc.violations):
@@ -199,6 +210,7 @@ class ReviewView(ScopedModelView):
             update_review(db.session, review=model, expected_version=form.version.data or None,
                           data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
+            flash_save_warnings(model, to_input(form), self.actor.scope)
         except ReviewRejected as exc:
             db.session.rollback()
             for message in attach_violations(form, exc.violations):
@@ -230,6 +242,7 @@ class ReviewView(ScopedModelView):
     # The permission each action form needs: a role without it gets 403 before any input is read (the services
     # check again). Without this, a refused role saw "fill in the form" errors instead of a refusal.
     ACTION_PERMISSIONS = {"add_update_view": Permission.POST_UPDATES, "decide_view": Permission.EDIT_REVIEWS,
+                          "link_view": Permission.EDIT_REVIEWS, "unlink_view": Permission.EDIT_REVIEWS,
                           "close_view": Permission.EDIT_REVIEWS, "reopen_view": Permission.REOPEN_REVIEWS,
                           "snooze_view": Permission.SNOOZE_REMINDERS,
                           "add_recommendation_view": Permission.EDIT_REVIEWS,
@@ -254,6 +267,14 @@ class ReviewView(ScopedModelView):
     @expose("/decide/", methods=("POST",))
     def decide_view(self):
         return review_actions.decide(self, self.get_one(request.form.get("id")))
+
+    @expose("/link/", methods=("POST",))
+    def link_view(self):
+        return review_actions.link(self, self.get_one(request.form.get("id")))
+
+    @expose("/unlink/", methods=("POST",))
+    def unlink_view(self):
+        return review_actions.unlink(self, self.get_one(request.form.get("id")))
 
     @expose("/close/", methods=("POST",))
     def close_view(self):

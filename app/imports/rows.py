@@ -34,7 +34,8 @@ TEXT_FIELDS = ("type_other_description", "lfpse_reference", "overview", "report_
                "learning_3", "recommendations")
 FREE_TEXT_TARGETS = {"overview", "learning_1", "learning_2", "learning_3", "recommendations", "latest_update",
                      "type_other_description"}
-DATE_FIELDS = ("date_added", "incident_date", "notification_date", "signed_off_date", "publication_date",
+DATE_FIELDS = ("date_added", "incident_date", "incident_learned_date", "notification_date", "signed_off_date",
+               "qa_submitted_date", "qa_feedback_date", "qa_approved_date", "publication_date",
                "embargo_review_date")
 THEME_TARGETS = ("theme_1", "theme_2", "theme_3")
 # A combined identifier cell may hold several identifiers: "2021/12345 / NOTTS-7", "LFPSE 123456; NOTTS-7".

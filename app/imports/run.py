@@ -46,6 +46,7 @@ from app.reviews.service import ReviewRejected, check_input, create_review, inpu
 from app.reviews.timeline import add_update, checked_entry
 from app.reviews.types import RapidOutcome, ReviewStatus, ReviewType
 from app.timezone import london_today
+from config.clocks import CLOCKS
 
 HEADER_SEARCH_ROWS = 10
 Progress = Callable[[int, int], None]
@@ -405,7 +406,8 @@ class ImportRun:
 
 
 MISSING_WHY = {
-    "notification_date": "a rapid review's 15-working-day clock starts on it",
+    "notification_date": f"a rapid review's {CLOCKS['rapid_review_due']['working_days']}-working-day clock starts "
+                         "on it",
     "embargo_review_date": "an embargoed report needs the date its embargo is reviewed",
     "signed_off_date": "a published or embargoed report was signed off first",
     "publication_date": "a public report has a publication date",

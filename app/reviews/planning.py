@@ -113,6 +113,8 @@ def type_change_violations(review: Any, data: ReviewInput) -> list[Violation]:
     """A closed or converted review keeps its type."""
     if review.status != "open" and data.review_type != review.review_type:
         return [Violation("review_type", "The type of a closed or converted review cannot change.")]
+    if review.partnership_id is not None and data.partnership_id is None:
+        return [Violation("partnership_id", "Safeguarding partnership / board / CSP is required once recorded.")]
     return []
 
 
@@ -151,7 +153,8 @@ def judged_edit(review: Any, data: ReviewInput, violations: list[Violation],
                 tolerate: Collection[str] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
     """The review's snapshot and the state an edit proposes, or ReviewRejected with every broken rule (the field and
     reference `violations` already found, a type change after closing, then the lifecycle's edit rules)."""
-    refused, _ = split_missing(violations + type_change_violations(review, data), data, tolerate)
+    # a type change after closing, or a recorded partnership blanked, is never left "to complete"
+    refused = split_missing(violations, data, tolerate)[0] + type_change_violations(review, data)
     if refused:
         raise ReviewRejected(refused)
     before = snapshot(review)

@@ -1,7 +1,7 @@
 """import worklist: review.to_complete (what an imported review still lacks, dp_initials may be blank then); partnership local authority and source
 
 Revision ID: 0012_import_worklist
-Revises: 0007_figure_snapshot
+Revises: 0009_statutory_stages
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_import_worklist'
-down_revision = '0007_figure_snapshot'
+down_revision = '0009_statutory_stages'
 branch_labels = None
 depends_on = None
 
