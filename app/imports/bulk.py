@@ -124,7 +124,7 @@ class BulkImportRun(ImportRun):
         self.written = False
 
     def _partnership_added(self, partnership: Partnership) -> None:
-        self.refs.partnerships[partnership.id] = (True, partnership.icb_code)
+        self.refs.partnerships[partnership.id] = (True, partnership.icb_code, partnership.kind)
 
     # -- the rules (the same planning step create_review / update_review call)
     def _check(self, data: ReviewInput, match: Any) -> list[Violation]:
