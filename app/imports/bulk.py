@@ -6,8 +6,9 @@ the hierarchy) is read once, the reviews of the organisations a file names are r
 every save goes through the step the services share, `app.reviews.planning`: `plan_save` judges it (field rules,
 reference data, scope, the PII guard, the lifecycle's edit rules, the collection's window) and `carry_out` applies
 it to an in-memory draft, with the one version increment per save (`mark_saved`); the timeline's `checked_entry`
-judges a new entry. The result is written with Core executemany (app.imports.writer) in the caller's transaction,
-for the dry run too (which the caller rolls back), so both report exactly the same. Rapid review decisions, which
+judges a new entry. The result is written with Core executemany (app.imports.writer) in the caller's one
+transaction, committed or rolled back whole (for a dry run with rapid review decisions too, rolled back), so a
+failure part-way leaves nothing of the file. Rapid review decisions, which
 may create the review a rapid review became, then go through `decide_rapid_review` one row at a time in the same
 transaction.
 """
@@ -197,15 +198,15 @@ class BulkImportRun(ImportRun):
 
     # -- the write, before the rapid review decisions (which go through the services)
     def _after_rows(self) -> None:
-        """A commit writes chunk by chunk, each chunk committed; a dry run writes only when rapid review decisions
-        need the reviews in the database (then in its one transaction, rolled back), so it holds no write lock."""
-        committing = not self.report.dry_run
-        if not committing and not self.decisions:
+        """A commit writes the whole file in the caller's one transaction (committed or rolled back whole); a dry run
+        writes only when rapid review decisions need the reviews in the database (then rolled back), so it usually
+        holds no write lock."""
+        if self.report.dry_run and not self.decisions:
             reviews, updates = self.writes.new_rows
             use_ids(self.session, REVIEW, reviews)
             use_ids(self.session, UPDATE, updates)
             return
-        self.writes.write(commit_chunks=committing)
+        self.writes.write()
         self.written = True
         self._real_ids()
         for number, review_id in self.writes.conflicts:

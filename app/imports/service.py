@@ -68,18 +68,12 @@ def import_reviews(
         run.execute(progress)
     except ImportRefused as exc:
         report.refused = str(exc)
-    except IntegrityError:
+    except IntegrityError:  # the whole file is one transaction: rolled back, nothing of it stays
         session.rollback()
-        done = run.writes.committed_to if isinstance(run, BulkImportRun) else 0
-        if done:
-            report.refused = (f"The database refused a row after row {done} (a uniqueness rule the checks did not "
-                              f"catch): the rows up to row {done} were imported, the others were not. Correct the "
-                              "file and import it again: the rows already imported are left as they are.")
-        else:
-            row = run.current_row if run else 0
-            which = f"row {row}" if row else "the file's rows"
-            report.refused = (f"The database refused {which} (a uniqueness rule the checks did not catch). Nothing "
-                              "was imported: correct the row and try again.")
+        row = run.current_row if run else 0
+        which = f"row {row}" if row else "the file's rows"
+        report.refused = (f"The database refused {which} (a uniqueness rule the checks did not catch). Nothing "
+                          "was imported: correct the row and try again.")
     if report.refused is not None:  # whatever the rows said before the file was refused, nothing is imported
         report.outcomes, report.refused_rows, report.new_partnerships = [], [], []
     report.committed = commit and report.refused is None

@@ -7,16 +7,16 @@ them; the real ids are handed out at the write, under the write lock, in row ord
 an insert would; PostgreSQL: the table's sequence), and every reference to a provisional id is translated.
 
 The write lock (no one else can insert or save reviews until the transaction ends) is taken only for the write,
-not while the file is read and judged, and a commit writes **chunks of `CHUNK_ROWS` file rows, each its own
-transaction**: other users' saves wait for one chunk (about a second), never for the whole import. Every row's
-writes (review, themes, timeline entry, audit events) are in one chunk, so each row is all or nothing. Under the
-lock, each chunk first checks that no review it changes was saved by someone else since the import read it; such a
-row is left out of the write and refused (`ImportWrites.conflicts`), never overwritten.
+not while the file is read and judged, and the whole write is **one transaction** (the caller commits it with the
+import's audit record): a failure or a crash part-way leaves nothing of the file, never a half-imported file the user
+cannot see or undo. The price is that other users' saves wait for the write (docs/IMPORT_EXPORT.md, "Other users'
+saves during a big import", measured). Under the lock the write first checks that no review it changes was saved by
+someone else since the import read it; such a row is left out of the write and refused (`ImportWrites.conflicts`),
+never overwritten.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -31,10 +31,6 @@ REVIEW = Review.__table__
 UPDATE = ReviewUpdate.__table__
 COLUMNS = tuple(c.name for c in REVIEW.columns)
 BATCH = 5000
-CHUNK_ROWS = 500  # file rows written per transaction by a commit
-# Between two chunks on SQLite, long enough for every save waiting on the lock to get it: SQLite's busy handler
-# retries at most 100 ms apart.
-YIELD_SECONDS = 0.12
 
 
 def batches(items: list, size: int = BATCH) -> Iterator[list]:
@@ -110,7 +106,6 @@ class ImportWrites:
         self.updates: list[tuple[int, dict[str, Any]]] = []
         self.events: list[tuple[int, dict[str, Any]]] = []
         self.conflicts: list[tuple[int, int]] = []  # (row, review id) left out: saved by someone else meanwhile
-        self.committed_to = 0  # the last file row of the chunks a commit has committed
 
     def created_review(self, draft: SimpleNamespace) -> None:
         """A review the import creates."""
@@ -136,25 +131,17 @@ class ImportWrites:
         """How many reviews and timeline entries the plan inserts."""
         return len(self.created), len(self.updates)
 
-    def write(self, *, commit_chunks: bool) -> None:
-        """Write everything planned, under the write lock, chunk by chunk in file order; with `commit_chunks` each
-        chunk but the last is committed (the caller commits the last with what follows it)."""
-        rows = sorted({r for r, _ in self.created} | {r for r, _ in self.changed.values()}
-                      | {r for r, _ in self.updates} | {r for r, _ in self.events})
-        chunks = [set(rows[i:i + CHUNK_ROWS]) for i in range(0, len(rows), CHUNK_ROWS)]
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        for number, chunk in enumerate(chunks, start=1):
-            take_write_lock(self.session)
-            self._write_chunk(chunk - self._saved_meanwhile(chunk))
-            if commit_chunks and number < len(chunks):
-                self.session.commit()
-                self.committed_to = max(chunk)
-                if sqlite:
-                    time.sleep(YIELD_SECONDS)  # let the saves that waited for the lock have it
+    def write(self) -> None:
+        """Write everything planned under the write lock, in the caller's transaction (which commits or rolls back
+        the whole file: never part of it)."""
+        rows = {r for r, _ in self.created} | {r for r, _ in self.changed.values()} | {r for r, _ in self.updates} \
+            | {r for r, _ in self.events}
+        take_write_lock(self.session)
+        self._write_rows(rows - self._saved_meanwhile(rows))
 
-    def _saved_meanwhile(self, chunk: set[int]) -> set[int]:
-        """Rows of the chunk whose review was saved by someone else since the import read it (under the lock)."""
-        ids = {d.id: r for r, d in self.changed.values() if r in chunk}
+    def _saved_meanwhile(self, rows: set[int]) -> set[int]:
+        """File rows whose review was saved by someone else since the import read it (under the lock)."""
+        ids = {d.id: r for r, d in self.changed.values() if r in rows}
         stale: set[int] = set()
         for part in batches(sorted(ids), 500):
             query = select(REVIEW.c.id, REVIEW.c.version).where(REVIEW.c.id.in_(part))
@@ -164,11 +151,11 @@ class ImportWrites:
                     self.conflicts.append((ids[rid], rid))
         return stale
 
-    def _write_chunk(self, chunk: set[int]) -> None:
+    def _write_rows(self, kept: set[int]) -> None:
         conn = self.session.connection()
-        created = [d for r, d in self.created if r in chunk]
-        changed = [d for r, d in self.changed.values() if r in chunk]
-        updates = [u for r, u in self.updates if r in chunk]
+        created = [d for r, d in self.created if r in kept]
+        changed = [d for r, d in self.changed.values() if r in kept]
+        updates = [u for r, u in self.updates if r in kept]
         rid, uid = self.review_ids, self.update_ids
         rid.real.update(zip((d.id for d in created), next_ids(self.session, REVIEW, len(created)), strict=True))
         uid.real.update(zip((u["id"] for u in updates), next_ids(self.session, UPDATE, len(updates)), strict=True))
@@ -188,7 +175,7 @@ class ImportWrites:
                              if d.latest_update_id]):
             conn.execute(set_latest, rows)
         self._write_changed(conn, changed)
-        events = [self._event_row(e) for r, e in self.events if r in chunk]
+        events = [self._event_row(e) for r, e in self.events if r in kept]
         for rows in batches(events):
             conn.execute(AuditEvent.__table__.insert(), rows)
 

@@ -1,17 +1,23 @@
 """Issue 14 item 9: while a big file is read and judged, other users' saves go through; a commit holds the
-database's write lock only while it writes, one chunk of rows at a time (each chunk its own transaction), so a save
-waits for one chunk, never for the whole import; a dry run writes nothing. A review someone saves meanwhile is never
-overwritten: its row is refused and says why."""
+database's write lock only while it writes, and writes the whole file in one transaction, so that nothing is ever
+half-imported (a failure or a crash part-way leaves none of the file's rows); a dry run writes nothing. A review
+someone saves meanwhile is never overwritten: its row is refused and says why."""
 
 from __future__ import annotations
 
+import os
+import select as select_fd
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.imports import writer
@@ -19,6 +25,7 @@ from app.reviews.models import Review, ReviewUpdate
 from tests.imports.helpers import csv_bytes, run
 from tests.support.reviews import make_review
 
+REPO = Path(__file__).resolve().parents[2]
 HEAD = ["CCG Code", "Type of review", "Date added", "DP initials", "Local identifier", "Theme 1", "Brief overview"]
 
 
@@ -118,11 +125,10 @@ def test_a_review_saved_meanwhile_is_never_overwritten_its_row_is_refused(sessio
         "Agencies shared late.", True)
 
 
-def test_a_commit_yields_the_lock_between_chunks_so_a_save_waits_for_one_chunk(session, sqlite_path, monkeypatch):
-    """Another user keeps saving every 20 ms while 1,500 rows are written in chunks of 100: the saves get in between
-    the chunks (the user sees some of the file's reviews, not all or none) and none gives up. The dry run writes
-    nothing: saves never wait for it."""
-    monkeypatch.setattr(writer, "CHUNK_ROWS", 100)
+def test_other_users_see_all_of_a_commit_or_none_of_it_and_a_dry_run_never_holds_them_up(session, sqlite_path):
+    """Another user keeps saving every 20 ms while 1,500 rows are judged and written: every save that gets through
+    sees none of the file's reviews or all of them, never part of the file. The dry run writes nothing: saves never
+    wait for it."""
     review_id = make_review(session, local_identifier="SAVED-DURING-WRITE").id
     session.commit()
     waits: list[tuple[str, float, bool]] = []
@@ -162,12 +168,68 @@ def test_a_commit_yields_the_lock_between_chunks_so_a_save_waits_for_one_chunk(s
         waits.clear()
         phase["now"] = "judging"
         report = run(session, data, who="dp_ncl", commit=True, progress=judged)
+        time.sleep(0.1)  # a save or two after the commit
     finally:
         stop.set()
         worker.join()
     assert dry.count("create") == report.count("create") == 1500 and report.committed
     assert all(ok for _, _, ok in dry_run_waits) and max(w for _, w, _ in dry_run_waits) < 1.0
-    during_write = [(w, ok) for kind, w, ok in waits if kind == "writing"]
-    assert during_write and all(ok for _, ok in during_write), during_write
-    assert any(0 < n < 1500 for n in seen), sorted(set(seen))  # saves got in between committed chunks
+    assert any(kind == "judging" and ok for kind, _, ok in waits)  # the commit's reading and judging hold no lock
+    assert seen and set(seen) <= {0, 1500}, sorted(set(seen))  # never part of the file
     assert session.scalar(select(func.count(Review.id)).where(Review.local_identifier.like("LOCK-%"))) == 1500
+
+
+def file_rows(session) -> tuple[int, int]:
+    """(the file's reviews, audit events of their creation) in the database, as another connection sees them."""
+    session.expire_all()
+    return (session.scalar(select(func.count(Review.id)).where(Review.local_identifier.like("LOCK-%"))),
+            session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "review.create")))
+
+
+def test_a_row_the_database_refuses_half_way_through_the_write_leaves_none_of_the_file(session, sqlite_path,
+                                                                                       monkeypatch):
+    """A uniqueness rule the checks did not catch (here a trigger refusing row 1,202's review) stops the write after
+    1,200 of the file's reviews have been inserted, 100 a statement: the whole file is rolled back and the report
+    says nothing was imported."""
+    monkeypatch.setattr(writer, "BATCH", 100)
+    session.execute(text("CREATE TRIGGER refuse_one BEFORE INSERT ON review WHEN NEW.local_identifier = 'LOCK-01200' "
+                         "BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: review.local_identifier'); END"))
+    session.commit()
+    before = file_rows(session)
+    report = run(session, big_file(1500), who="dp_ncl", commit=True)
+    assert not report.committed and report.refused.endswith("Nothing was imported: correct the row and try again.")
+    assert report.outcomes == [] and file_rows(session) == before == (0, before[1])
+    other_user_saves(sqlite_path, "UPDATE review SET version = version WHERE 0 = 1")  # and the lock is free
+
+
+def test_an_import_killed_half_way_through_its_write_leaves_none_of_the_file(session, sqlite_path, app, tmp_path):
+    """The import runs in another process and is killed (SIGKILL) 20 statements into its write (all 1,500 reviews
+    inserted, 100 a statement, their themes under way; a write committed in chunks of 500 rows would have committed
+    some): none of the file's rows are in the database afterwards, and others can save at once."""
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(big_file(1500))
+    session.commit()
+    before = file_rows(session)
+    env = {**os.environ, "TRACKER_INSTANCE_PATH": str(tmp_path / "killed-instance")}
+    process = subprocess.Popen([sys.executable, "-m", "tests.imports.killed_import", app.config[
+        "SQLALCHEMY_DATABASE_URI"], str(path), "dp.ncl@example.com"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        ready, _, _ = select_fd.select([process.stdout], [], [], 180)
+        line = process.stdout.readline() if ready else ""
+        assert line.strip() == "MIDWAY", process.stderr.read() if process.poll() is not None else "no answer"
+        with pytest.raises(sqlite3.OperationalError, match="locked"):  # the import is writing, in its transaction
+            conn = sqlite3.connect(sqlite_path, timeout=0.1)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            finally:
+                conn.close()
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert file_rows(session) == before == (0, before[1])
+    other_user_saves(sqlite_path, "UPDATE review SET version = version WHERE 0 = 1")  # the lock died with it
