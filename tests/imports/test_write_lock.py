@@ -37,8 +37,8 @@ def big_file(rows: int) -> bytes:
 @pytest.fixture
 def sqlite_path(session):
     if session.get_bind().dialect.name != "sqlite":
-        pytest.skip("another user is a second SQLite connection here (PostgreSQL takes its table lock per chunk the "
-                    "same way)")
+        pytest.skip("another user is a second SQLite connection here (PostgreSQL takes its table lock for the "
+                    "write the same way)")
     return session.get_bind().url.database
 
 
