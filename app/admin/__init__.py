@@ -17,6 +17,7 @@ from app.admin.reference import IcbView, LocationView, PartnershipView, RegionVi
 from app.admin.reports import ReportsView
 from app.admin.returns import ReturnsView
 from app.admin.reviews import ReviewView
+from app.admin.to_complete import ToCompleteView
 from app.extensions import db
 from app.reviews.models import Review
 from app.security.headers import csp_nonce
@@ -35,6 +36,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(ReturnsView(name="Period returns", endpoint="returns", url="/admin/returns"))
     admin.add_view(ImportView(name="Import", endpoint="imports", url="/admin/import"))
+    admin.add_view(ToCompleteView(name="To complete", endpoint="to_complete", url="/admin/to-complete"))
     admin.add_view(PartnershipView(db, category="Reference data"))
     admin.add_view(ThemeView(db, category="Reference data"))
     admin.add_view(RegionView(db, category="Reference data"))

@@ -1,7 +1,8 @@
 """The import screens: upload (a dry run), the report, commit the same stored file, and the templates.
 
 Designated professionals import for their scope, national admins for any. The commit never trusts the browser:
-it re-reads the file kept server-side at upload (checked against its sha256) and runs it again, all or nothing.
+it re-reads the file kept server-side at upload (checked against its sha256) and runs it again (each row all or
+nothing). The browser sends only the CSRF token and, for a national admin, which new partnerships to add.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -28,10 +29,12 @@ from app.imports.service import import_reviews, limits_from
 from app.imports.template import template_csv, template_xlsx
 from app.imports.uploads import StoredUpload, UploadMissing, UploadStore
 from app.people.roles import Permission
+from app.reviews.export import neutralise
 from app.types import utcnow
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of each table shown on the page (the CSV report has every one)
+EFFECTS = {"refused": "row not imported", "to complete": "imported, to complete", "note": "imported as said"}
 
 
 class UploadForm(FlaskForm):
@@ -73,12 +76,13 @@ class ImportView(TrackerBaseView):
         except UploadMissing:
             abort(404)
 
-    def _run(self, store: UploadStore, upload: StoredUpload, *, commit: bool) -> ImportReport:
+    def _run(self, store: UploadStore, upload: StoredUpload, *, commit: bool,
+             accept: list[str] | None = None) -> ImportReport:
         mapping_bytes = store.mapping(upload)
         mapping = load_mapping(mapping_bytes) if mapping_bytes else None
         report = import_reviews(db.session, data=store.data(upload), filename=upload.filename, actor=self.actor,
                                 now=utcnow(), commit=commit, limits=limits_from(current_app.config),
-                                sheet=upload.sheet, mapping=mapping)
+                                sheet=upload.sheet, mapping=mapping, accept_partnerships=accept or ())
         db.session.commit()
         return report
 
@@ -120,7 +124,8 @@ class ImportView(TrackerBaseView):
         dry_run = ImportReport.from_dict(upload.dry_run) if upload.dry_run else None
         commit = ImportReport.from_dict(upload.commit) if upload.commit else None
         return self.render("admin/imports/report.html", upload=upload, dry_run=dry_run, commit=commit,
-                           shown=commit or dry_run, limit=SHOWN, form=CommitForm())
+                           shown=commit or dry_run, limit=SHOWN, form=CommitForm(),
+                           can_accept=self.actor.can(Permission.MANAGE_REFERENCE))
 
     @expose("/report/<upload_id>/problems.csv")
     def report_csv(self, upload_id: str):
@@ -128,8 +133,11 @@ class ImportView(TrackerBaseView):
         report = ImportReport.from_dict(upload.commit or upload.dry_run or {})
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["Row", "Column", "Value kind", "Problem"])
-        writer.writerows([p.row, p.column, p.kind, p.message] for p in report.problems)
+        writer.writerow(["Row", "Column", "Value kind", "Effect", "Problem"])
+        writer.writerows([p.row, p.column, p.kind, EFFECTS[p.severity], neutralise(p.message)]
+                         for p in report.problems)
+        writer.writerows([r.row, "", "", "not imported: what to do", neutralise(r.next_step)]
+                         for r in report.refused_rows)
         headers = {"Content-Disposition": "attachment; filename=import-problems.csv", "Cache-Control": "no-store"}
         return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers=headers)
 
@@ -142,24 +150,30 @@ class ImportView(TrackerBaseView):
         if upload.committed:
             flash("This file was already imported.", "info")
             return back
-        if not upload.dry_run or not ImportReport.from_dict(upload.dry_run).clean:
-            flash("Only a file whose dry run found no problem can be imported: correct the file and upload it again.",
-                  "error")
+        dry_run = ImportReport.from_dict(upload.dry_run) if upload.dry_run else None
+        if dry_run is None or dry_run.refused or not (dry_run.importable or dry_run.new_partnerships):
+            flash("There is nothing to import from this file: no row would create or update a review. Correct the "
+                  "rows the report lists and upload the file again.", "error")
             return back
+        offered = {p.key for p in dry_run.new_partnerships}
+        accept = [k for k in request.form.getlist("accept") if k in offered] if self.actor.can(
+            Permission.MANAGE_REFERENCE) else []
         store = upload_store()
         try:
-            report = self._run(store, upload, commit=True)
+            report = self._run(store, upload, commit=True, accept=accept)
         except UploadMissing as exc:
             flash(f"The file cannot be imported: {exc}. Upload it again.", "error")
             return back
         upload.commit = report.to_dict()
         if report.committed:
             store.discard_file(upload)
+            refused = len(report.refused_rows)
             flash(f"Imported: {report.count('create')} reviews created, {report.count('update')} updated, "
-                  f"{report.count('unchanged')} unchanged.", "success")
+                  f"{report.count('unchanged')} unchanged, {len(report.incomplete)} to complete"
+                  + (f"; {refused} row{'s' if refused != 1 else ''} not imported (see what to do below)." if refused
+                     else "."), "success")
         else:
-            flash("Nothing was imported: the tracker changed since the dry run and the file now has problems "
-                  "(listed below).", "error")
+            flash(f"Nothing was imported: {report.refused}", "error")
         store.update(upload)
         return back
 

@@ -3,11 +3,14 @@
 `BulkImportRun` is `ImportRun` (the same reading, matching, duplicate and consistency checks, and report) with the
 review services' writes replaced by their in-memory equivalents: reference data (locations, partnerships, themes,
 the hierarchy) is read once, the reviews of the organisations a file names are read once per organisation, and
-every row is judged by the same rule functions the services call (`check_with` = validate + reference_violations
-+ privacy_violations, `judged_edit` (the edit rules the services apply), `lifecycle.after_edit`, `checked_entry`). The
-result is written with Core executemany (app.imports.writer) in the caller's transaction, for the dry run too
-(which the caller rolls back), so both report exactly the same. Rapid review decisions, which may create the
-review a rapid review became, then go through `decide_rapid_review` one row at a time in the same transaction.
+every save goes through the step the services share, `app.reviews.planning`: `plan_save` judges it (field rules,
+reference data, scope, the PII guard, the lifecycle's edit rules, the collection's window) and `carry_out` applies
+it to an in-memory draft, with the one version increment per save (`mark_saved`); the timeline's `checked_entry`
+judges a new entry. The result is written with Core executemany (app.imports.writer) in the caller's one
+transaction, committed or rolled back whole (for a dry run with rapid review decisions too, rolled back), so a
+failure part-way leaves nothing of the file. Rapid review decisions, which
+may create the review a rapid review became, then go through `decide_rapid_review` one row at a time in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -17,28 +20,23 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.audit.service import diff, event_values
-from app.imports.plan import IDENTITY_FIELDS, ReviewIndex
-from app.imports.service import ImportRun
-from app.imports.writer import COLUMNS, ImportWrites
-from app.orgs.hierarchy import UnknownOrganisation, hierarchy_snapshot
+from app.audit.service import event_values
+from app.imports.plan import IDENTITY_FIELDS, ReviewIndex, entry_key
+from app.imports.report import REFUSED, CellProblem, RefusedRow
+from app.imports.run import ImportRun, next_step
+from app.imports.writer import COLUMNS, REVIEW, UPDATE, ImportWrites, use_ids
+from app.orgs.hierarchy import hierarchy_snapshot
+from app.orgs.models import Partnership
 from app.people.actor import require
 from app.people.roles import Permission
 from app.reviews import lifecycle
 from app.reviews.access import require_review_access
 from app.reviews.models import Review, ReviewTheme, ReviewUpdate
+from app.reviews.planning import carry_out, check_with, mark_saved, plan_save
 from app.reviews.references import CachedReferences
 from app.reviews.rules import ReviewInput, Violation
-from app.reviews.service import (
-    ReviewRejected,
-    apply_input,
-    check_with,
-    judged_edit,
-    snapshot,
-    transition_audit,
-)
+from app.reviews.service import transition_audit
 from app.reviews.timeline import checked_entry, update_audit
-from app.timezone import london_today
 
 NEW_REVIEW = dict.fromkeys(COLUMNS)
 
@@ -54,13 +52,17 @@ class DraftIndex(ReviewIndex):
         self.owner_keys: dict[int, list[tuple[str, str, str]]] = {}
         self.types: dict[int, str | None] = {}
         self.loaded_version: dict[int, int] = {}
+        self.entries: dict[int, set[tuple[Any, str]]] = {}
 
     def _load(self, org: str) -> None:
         self.loaded.add(org)
-        latest = ReviewUpdate.__table__.c.text.label("latest_text")
-        query = (select(*Review.__table__.c, latest)
-                 .outerjoin(ReviewUpdate.__table__, ReviewUpdate.__table__.c.id == Review.__table__.c.latest_update_id)
-                 .where(Review.__table__.c.organisation_code == org))
+        query = select(*Review.__table__.c).where(Review.__table__.c.organisation_code == org)
+        updates = ReviewUpdate.__table__.c
+        entry_query = (select(updates.review_id, updates.entry_date, updates.text).join(
+            Review.__table__, Review.__table__.c.id == updates.review_id).where(Review.__table__.c.organisation_code
+                                                                                == org))
+        for rid, entry_date, text in self.session.execute(entry_query):
+            self.entries.setdefault(rid, set()).add((entry_date, entry_key(text)))
         themes: dict[int, list[str]] = {}
         theme_query = (select(ReviewTheme.review_id, ReviewTheme.theme_code).join(Review)
                        .where(Review.organisation_code == org).order_by(ReviewTheme.review_id, ReviewTheme.position))
@@ -111,116 +113,132 @@ class DraftIndex(ReviewIndex):
         return min(ids) if ids else None
 
 
-def _columns(draft: SimpleNamespace) -> tuple:
-    return tuple(getattr(draft, name) for name in COLUMNS if name != "version")
-
-
-def flushes(columns_changed: bool, themes_changed: bool) -> int:
-    """How many times update_review's flushes raise the review's version (SQLAlchemy's version counter goes up on
-    every flush that updates the row or its collections): once for the removed themes, once for the edit."""
-    return int(themes_changed) + int(columns_changed or themes_changed)
-
-
 class BulkImportRun(ImportRun):
-    """ImportRun with the rows judged in memory by the services' rule functions and written in batches."""
+    """ImportRun with the rows judged in memory by the services' planning step and written in batches."""
 
     def __init__(self, session, **kwargs: Any):
         super().__init__(session, **kwargs)
-        self.today = london_today(self.now)
-        self.writes = ImportWrites(session)
+        self.writes = ImportWrites(session, row_of=lambda: self.current_row)
         self.index = DraftIndex(session)
         self.writes.loaded_version = self.index.loaded_version
         self.refs = CachedReferences(session, owner=self.index.owner)
         self.hierarchy = hierarchy_snapshot(session)
+        self.partnerships.record_event = lambda **values: self.writes.event(event_values(**values))
+        self.written = False
 
-    # -- the rules (the same functions create_review / update_review / add_update call)
+    def _partnership_added(self, partnership: Partnership) -> None:
+        self.refs.partnerships[partnership.id] = (True, partnership.icb_code, partnership.kind)
+
+    # -- the rules (the same planning step create_review / update_review call)
     def _check(self, data: ReviewInput, match: Any) -> list[Violation]:
         return check_with(self.refs, data, actor=self.actor, today=self.today,
                           review_id=match.id if match is not None else None)
 
-    def _resolve(self, data: ReviewInput):
-        try:
-            return self.hierarchy.resolve(data.organisation_code, data.date_added)
-        except UnknownOrganisation as exc:
-            raise ReviewRejected([Violation("organisation_code", str(exc))]) from None
+    def _plan(self, row, data: ReviewInput, review: SimpleNamespace | None):
+        return plan_save(self.refs, data, actor=self.actor, today=self.today, resolve=self.hierarchy.resolve,
+                         review=review, tolerate=self._tolerance(row))
 
     def _event(self, action: str, draft: SimpleNamespace, **values: Any) -> None:
         values.setdefault("entity", "review")
         values.setdefault("entity_id", draft.id)
-        self.writes.events.append(event_values(action=action, actor=self.actor, now=self.now, review_id=draft.id,
-                                               review_version=draft.version, **values))
+        self.writes.event(event_values(action=action, actor=self.actor, now=self.now, review_id=draft.id,
+                                       review_version=draft.version, **values))
 
-    def _transition(self, draft: SimpleNamespace, transition) -> None:
-        self._event("review.status", draft, **transition_audit(transition))
+    def _set_themes(self, draft: SimpleNamespace):
+        def set_themes(codes: list[str]) -> None:
+            draft.theme_codes = codes
+        return set_themes
 
     # -- create_review
     def _create(self, row) -> SimpleNamespace:
         require(self.actor, Permission.EDIT_REVIEWS)
-        data = row.data.normalised()
-        violations = self._check(data, None)
-        if violations:
-            raise ReviewRejected(violations)
-        entry = self._resolve(data)
+        plan = self._plan(row, row.data, None)
         draft = SimpleNamespace(**NEW_REVIEW)
         draft.id = self.writes.review_ids.take()
-        draft.version, draft.status, draft.created_by_id = 1, "open", self.actor.user_id
-        draft.created_at = draft.updated_at = self.now
-        draft.theme_codes, draft.latest_text = list(data.themes), None
-        apply_input(draft, data, entry)
-        self._event("review.create", draft, changes=diff({}, snapshot(draft)))
-        transition = lifecycle.after_edit(draft, was_closable=False)
-        if transition:
-            draft.version += 1
-            self._transition(draft, transition)
+        draft.created_by_id, draft.created_at = self.actor.user_id, self.now
+        draft.theme_codes = []
+        outcome = carry_out(draft, plan, now=self.now, set_themes=self._set_themes(draft))
+        self._event("review.create", draft, changes=outcome.changes)
+        if outcome.transition:
+            self._event("review.status", draft, **transition_audit(outcome.transition))
         self.index.saved(draft)
         self.writes.created_review(draft)
         return draft
 
     # -- update_review
-    def _edit(self, review: SimpleNamespace, data: ReviewInput) -> None:
+    def _edit(self, review: SimpleNamespace, data: ReviewInput, row) -> None:
         require_review_access(self.actor, review, Permission.EDIT_REVIEWS)
-        data = data.normalised()
-        before, proposed = judged_edit(review, data, self._check(data, review))
-        if not diff(before, proposed):
+        plan = self._plan(row, data, review)
+        if plan is None:
             return
-        was_closable = lifecycle.can_close(review)
-        entry = self._resolve(data)
-        columns = _columns(review)
-        themes = review.theme_codes != data.themes
-        review.theme_codes = list(data.themes)
-        apply_input(review, data, entry)
-        transition = lifecycle.after_edit(review, was_closable=was_closable)
-        changes = diff(before, snapshot(review))
-        review.updated_at = self.now
-        review.version += flushes(columns != _columns(review), themes)
-        self._event("review.edit", review, changes=changes)
-        if transition:
-            self._transition(review, transition)
+        outcome = carry_out(review, plan, now=self.now, set_themes=self._set_themes(review))
+        self._event("review.edit", review, changes=outcome.changes)
+        if outcome.transition:
+            self._event("review.status", review, **transition_audit(outcome.transition))
         self.index.saved(review)
-        self.writes.changed_review(review, themes=themes)
+        self.writes.changed_review(review, themes=plan.themes_changed)
 
     # -- add_update
-    def _latest_text(self, review: SimpleNamespace) -> str | None:
-        return review.latest_text
+    def _entries(self, review: SimpleNamespace) -> set[tuple[Any, str]]:
+        return self.index.entries.get(review.id, set())
 
     def _add_update(self, row, review: SimpleNamespace) -> None:
         require_review_access(self.actor, review, Permission.POST_UPDATES)
         text, entry_date = checked_entry(review, text=row.latest_update, entry_date=row.latest_update_on,
                                          today=self.today)
         update_id = self.writes.update_ids.take()
-        self.writes.updates.append({"id": update_id, "review_id": review.id, "entry_date": entry_date, "text": text,
-                                    "author_id": self.actor.user_id, "author_label": self.actor.label,
-                                    "created_at": self.now})
+        self.writes.update({"id": update_id, "review_id": review.id, "entry_date": entry_date, "text": text,
+                            "author_id": self.actor.user_id, "author_label": self.actor.label, "created_at": self.now})
         if review.latest_update_on is None or entry_date >= review.latest_update_on:  # the newest entry (latest id)
-            review.latest_update_id, review.latest_update_on, review.latest_text = update_id, entry_date, text
-        review.updated_at = self.now
-        review.version += 2  # the service's two flushes: the new entry, then the review's latest update
+            review.latest_update_id, review.latest_update_on = update_id, entry_date
+        self.index.entries.setdefault(review.id, set()).add((entry_date, entry_key(text)))
+        mark_saved(review, now=self.now)
         self._event("review.update", review, entity="review_update", entity_id=update_id, **update_audit(entry_date))
         self.writes.changed_review(review, themes=False)
 
     # -- the write, before the rapid review decisions (which go through the services)
     def _after_rows(self) -> None:
+        """A commit writes the whole file in the caller's one transaction (committed or rolled back whole); a dry run
+        writes only when rapid review decisions need the reviews in the database (then rolled back), so it usually
+        holds no write lock."""
+        if self.report.dry_run and not self.decisions:
+            reviews, updates = self.writes.new_rows
+            use_ids(self.session, REVIEW, reviews)
+            use_ids(self.session, UPDATE, updates)
+            return
         self.writes.write()
-        lifecycle.keep_history(self.session, [d.id for d in self.writes.created] + list(self.writes.changed),
-                               now=self.now)
+        self.written = True
+        self._real_ids()
+        for number, review_id in self.writes.conflicts:
+            self._saved_meanwhile(number, review_id)
+        conflicted = {review_id for _, review_id in self.writes.conflicts}
+        written = [self.writes.review_ids(d.id) for _, d in self.writes.created]
+        written += [review_id for review_id in self.writes.changed if review_id not in conflicted]
+        lifecycle.keep_history(self.session, written, now=self.now)
         self.session.expire_all()
+
+    def _real_ids(self) -> None:
+        """Every provisional review id the run kept, replaced by the real one the write gave it."""
+        real = self.writes.review_ids
+        self.review_ids = {n: real(i) for n, i in self.review_ids.items()}
+        self.decisions = [(row, real(i)) for row, i in self.decisions]
+        self.statuses = [(n, claimed, real(i)) for n, claimed, i in self.statuses]
+        files = self.file_reviews
+        files.by_tracker_number = {k: real(i) for k, i in files.by_tracker_number.items()}
+        files.by_identity = {k: [(t, real(i)) for t, i in v] for k, v in files.by_identity.items()}
+
+    def _saved_meanwhile(self, number: int, review_id: int) -> None:
+        """A row left out of the write because someone saved its review after the import read it."""
+        self.outcomes.pop(number, None)
+        self.review_ids.pop(number, None)
+        self.decisions = [(row, i) for row, i in self.decisions if row.number != number]
+        self.statuses = [s for s in self.statuses if s[0] != number]
+        message = (f"Someone saved review No. {review_id} while the file was being imported: this row was not "
+                   "imported, so their save is kept.")
+        self.report.problems.append(CellProblem(number, "", "row", message, REFUSED, "conflict"))
+        self.refused[number] = RefusedRow(number, next_step([self.report.problems[-1]]))
+
+    def _statuses(self, ids: list[int]) -> dict[int, str]:
+        if self.written:
+            return super()._statuses(ids)
+        return {i: self.index.drafts[i].status for i in ids}

@@ -18,6 +18,7 @@ from app.imports.service import import_reviews, limits_from
 from app.orgs.scope import UnknownScope, scope_for_code
 from app.people.actor import Actor, NotAllowed, system_actor
 from app.people.models import User
+from app.people.roles import Permission
 from app.types import utcnow
 
 reviews_cli = AppGroup("reviews", help="Reviews: import a legacy tracker or an export of this tracker.")
@@ -74,20 +75,32 @@ def _echo_report(report: ImportReport) -> None:
         click.echo(f"  not recognised, ignored (use --mapping): {', '.join(report.unknown_columns)}")
     for problem in report.problems:
         column = f'"{problem.column}"' if problem.column else "(row)"
-        click.echo(f"  row {problem.row}, {column} ({problem.kind}): {problem.message}")
+        click.echo(f"  row {problem.row}, {column} ({problem.kind}) [{problem.severity}]: {problem.message}")
     for remap in report.remapped:
         click.echo(f"  row {remap.row}: {remap.how} ({remap.found_as}) -> {remap.code} {remap.name}")
+    for refused in report.refused_rows:
+        click.echo(f"  row {refused.row} not imported: {refused.next_step}")
+    for n, proposal in enumerate(report.new_partnerships, start=1):
+        state = "accepted: added to the managed list" if proposal.accepted else "not on the managed list"
+        nearest = f"; nearest on the list: {proposal.nearest}" if proposal.nearest else ""
+        click.echo(f"  new partnership {n}: {proposal.name!r} ({proposal.kind_label}), rows "
+                   f"{', '.join(map(str, proposal.rows))}: {state}{nearest}")
     for note in report.notes:
         click.echo(f"  note: {note}")
     click.echo(report.summary() + f" ({report.seconds:.1f} s)")
-    if report.committed and not (report.count("create") or report.count("update")):
-        click.secho("Committed: nothing changed (the tracker already holds everything in this file).", fg="green")
+    if report.nothing_to_import:
+        click.echo("There is nothing to import: the file holds no review rows.")
+    elif report.committed and not report.importable:
+        click.secho("Committed: nothing changed (the tracker already holds everything in this file that can be "
+                    "imported).", fg="green")
     elif report.committed:
-        click.secho("Committed.", fg="green")
+        refused = len(report.refused_rows)
+        click.secho("Committed." + (f" {refused} row{'s were' if refused != 1 else ' was'} not imported: correct "
+                                    f"{'them' if refused != 1 else 'it'} as said above and import the file again."
+                                    if refused else ""), fg="green")
     elif report.dry_run:
-        click.echo("Dry run: nothing was changed." + (" The file is ready to import." if report.clean else ""))
-    else:
-        click.secho("Nothing was imported: correct the problems above and run the import again.", fg="red")
+        ready = " The file is ready to import." if report.clean and report.importable else ""
+        click.echo("Dry run: nothing was changed." + ready)
 
 
 @reviews_cli.command("import")
@@ -99,11 +112,15 @@ def _echo_report(report: ImportReport) -> None:
 @click.option("--as", "as_email", metavar="EMAIL", help="Import as this user (their role and scope apply).")
 @click.option("--scope", "scope_code", metavar="CODE",
               help="Import as a system run limited to this scope (ENG, a region, an ICB or a sub-ICB location).")
+@click.option("--accept-new-partnerships", is_flag=True,
+              help="Add the partnerships the file names that are not on the managed list (national admins).")
 def import_command(file: Path, dry_run: bool, mapping: Path | None, sheet: str | None, as_email: str | None,
-                   scope_code: str | None) -> None:
-    """Import reviews from a CSV or XLSX file: all or nothing, and a second run of the same file changes nothing.
+                   scope_code: str | None, accept_new_partnerships: bool) -> None:
+    """Import reviews from a CSV or XLSX file: each row all or nothing, and a second run of the same file changes
+    nothing.
 
-    Exit status: 0 when clean (committed, or ready to commit), 1 when rows have problems, 2 when the file is refused.
+    Exit status: 0 when every row is (or can be) imported, 1 when some rows are refused (the others are imported by
+    a commit), 2 when the file is refused.
     """
     if bool(as_email) == bool(scope_code):
         raise click.UsageError("Give exactly one of --as EMAIL or --scope CODE.")
@@ -124,10 +141,19 @@ def import_command(file: Path, dry_run: bool, mapping: Path | None, sheet: str |
                     "(IMPORT_MAX_BYTES).", fg="red", err=True)
         sys.exit(EXIT_REFUSED)
     progress = Progress("Checking rows" if dry_run else "Importing rows")
+    data = file.read_bytes()
     try:
-        report = import_reviews(db.session, data=file.read_bytes(), filename=file.name, actor=actor, now=utcnow(),
+        accepted: list[str] = []
+        if accept_new_partnerships:
+            if not actor.can(Permission.MANAGE_REFERENCE):
+                raise click.UsageError("Only a national admin can accept new partnerships.")
+            first = import_reviews(db.session, data=data, filename=file.name, actor=actor, now=utcnow(), commit=False,
+                                   limits=limits, sheet=sheet, mapping=mapping_table)
+            db.session.commit()
+            accepted = [p.key for p in first.new_partnerships]
+        report = import_reviews(db.session, data=data, filename=file.name, actor=actor, now=utcnow(),
                                 commit=not dry_run, limits=limits, sheet=sheet, mapping=mapping_table,
-                                progress=progress)
+                                progress=progress, accept_partnerships=accepted)
     except NotAllowed as exc:
         raise click.UsageError(f"{actor.email} may not import reviews: {exc}.") from None
     finally:
@@ -136,5 +162,5 @@ def import_command(file: Path, dry_run: bool, mapping: Path | None, sheet: str |
     _echo_report(report)
     if report.refused:
         sys.exit(EXIT_REFUSED)
-    if report.problems:
+    if report.refused_rows:
         sys.exit(EXIT_PROBLEMS)

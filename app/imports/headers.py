@@ -1,8 +1,10 @@
-"""Which field each column of a file holds: header synonyms (case and spacing insensitive) and mapping files.
+"""Which field each column of a file holds: header synonyms (case and spacing insensitive), the values under them,
+and mapping files.
 
 Every header of the tracker's own export (app.reviews.export.EXPORT_HEADERS) and of the national S-CRT extract
-maps back to a field, so an exported file imports again unchanged. Anything else can be named in a mapping file
-(CSV `source header,field` or JSON `{"source header": "field"}`).
+maps back to a field, so an exported file imports again unchanged. When two headers mean the same organisation
+field ("CCG" next to "CCG Code"), the values decide: the column of ODS codes is the code, the column of names the
+name. Anything else can be named in a mapping file (CSV `source header,field` or JSON `{"source header": "field"}`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from typing import Any
 
 from app.imports.readers import ImportRefused, is_blank
 from app.reviews.fields import label
+
+ODS_CODE = re.compile(r"^(?=.*\d)[0-9A-Z]{3,5}$")
+SAMPLE_ROWS = 50
+# Targets that one kind of value tells apart: (the target of code-like values, the target of the others).
+BY_VALUE = {"organisation_code": ("organisation_code", "organisation_name"),
+            "organisation_name": ("organisation_code", "organisation_name")}
 
 # Import targets: the ReviewInput fields plus what the importer reads around them. Label, then synonyms.
 TARGETS: dict[str, tuple[str, ...]] = {
@@ -41,7 +49,11 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "local_identifier": ("Local identifier", "local id", "local ref", "local reference", "case reference",
                          "case ref", "case id", "review reference", "review ref", "reference"),
     "steis_or_local": ("StEIS number / local identifier", "steis local identifier", "steis or local identifier",
-                       "steis number or local identifier", "steis local id", "identifier"),
+                       "steis number or local identifier", "steis local id", "identifier",
+                       "steis number and or local identifier", "steis no local id", "steis no local ref",
+                       "steis no local identifier", "steis ref local id", "steis ref local ref", "steis local ref",
+                       "steis lfpse local id", "steis lfpse local identifier", "steis lfpse no local id",
+                       "incident number local id", "steis no or local id", "identifiers"),
     "incident_date": ("Incident date", "date of incident", "incident", "date of death or incident"),
     "incident_learned_date": (label("incident_learned_date"), "date learned of incident", "date became aware",
                               "date partnership became aware", "date of awareness", "date lscp became aware"),
@@ -169,8 +181,30 @@ def find_header_row(rows: list[tuple[int, list[Any]]], mapping: Mapping[str, str
     return 0
 
 
-def map_headers(header_row: int, cells: list[Any], mapping: Mapping[str, str] | None = None) -> HeaderMap:
-    """Match every header of the header row, refusing files that cannot be read safely (ImportRefused)."""
+def code_share(values: list[Any]) -> float:
+    """The share of the non-blank values that look like ODS codes (3 to 5 letters and digits, with a digit)."""
+    filled = [str(v).strip().upper() for v in values if not is_blank(v)]
+    return sum(1 for v in filled if ODS_CODE.match(v.replace(" ", ""))) / len(filled) if filled else 0.0
+
+
+def _by_values(first: Column, header: str, index: int, samples: list[list[Any]]) -> tuple[Column, Column] | None:
+    """Two columns read as the same organisation field, told apart by their values (codes vs names), or None."""
+    def column_values(i: int) -> list[Any]:
+        return [cells[i] for cells in samples if i < len(cells)]
+
+    shares = (code_share(column_values(first.index)), code_share(column_values(index)))
+    code_target, name_target = BY_VALUE[first.target]
+    if shares[0] >= 0.8 and shares[1] <= 0.2:
+        return Column(first.index, first.header, code_target), Column(index, header, name_target)
+    if shares[1] >= 0.8 and shares[0] <= 0.2:
+        return Column(first.index, first.header, name_target), Column(index, header, code_target)
+    return None
+
+
+def map_headers(header_row: int, cells: list[Any], mapping: Mapping[str, str] | None = None,
+                samples: list[list[Any]] | None = None) -> HeaderMap:
+    """Match every header of the header row (reading the first data rows, `samples`, where two headers mean the
+    same organisation field), refusing files that cannot be read safely (ImportRefused)."""
     result = HeaderMap(header_row)
     seen: dict[str, Column] = {}
     for index, cell in enumerate(cells):
@@ -183,9 +217,18 @@ def map_headers(header_row: int, cells: list[Any], mapping: Mapping[str, str] | 
         elif target == IGNORE:
             result.derived.append(_shown(header))
         elif target in seen:
-            raise ImportRefused(f"Columns {_shown(seen[target].header)!r} and {_shown(header)!r} both hold "
-                                f"{target_label(target)}. Delete one, or give a mapping file that says which "
-                                "to use (map the other to 'ignore').")
+            pair = _by_values(seen[target], header, index, samples or []) if target in BY_VALUE else None
+            other = next((c for c in seen.values() if pair and c.target in {pair[0].target, pair[1].target}
+                          and c.index != seen[target].index), None)
+            if pair is None or other is not None:
+                raise ImportRefused(f"Columns {_shown(seen[target].header)!r} and {_shown(header)!r} both hold "
+                                    f"{target_label(target)}. Delete one, or give a mapping file that says which "
+                                    "to use (map the other to 'ignore').")
+            result.columns.remove(seen.pop(target))
+            for column in pair:
+                seen[column.target] = column
+                result.columns.append(column)
+            result.columns.sort(key=lambda c: c.index)
         else:
             seen[target] = Column(index, header, target)
             result.columns.append(seen[target])

@@ -13,13 +13,27 @@ from sqlalchemy.orm import Session
 
 from app.imports.values import CellError, clean_text, fold
 from app.orgs.hierarchy import UnknownOrganisation, current_location_for
-from app.orgs.models import CcgCrosswalk, HierarchyEntry, LegacyCcgCode, Partnership, SubIcbLocation, Theme
+from app.orgs.models import CcgCrosswalk, HierarchyEntry, LegacyCcgCode, SubIcbLocation, Theme
 from app.reviews.types import ReviewType
 
 CODE = re.compile(r"^[0-9A-Z]{3,5}$")
 CURRENT_NAME = "sub-ICB location name"
-AUDIENCE = {ReviewType.SAR_MANDATORY: "adult", ReviewType.SAR_DISCRETIONARY: "adult", ReviewType.CSPR: "child",
-            ReviewType.RAPID: "child", ReviewType.DHR: "domestic", ReviewType.DHR_CHILD: "domestic"}
+# Which theme list a label shared by several lists follows, by review type: an adult review reads the Care Act
+# list, a child review the Working Together list, a DHR the Domestic Abuse Act list first (then the list of its
+# victim's age: adult, or child for a 16-17 year old).
+AUDIENCES = {ReviewType.SAR_MANDATORY: ("adult",), ReviewType.SAR_DISCRETIONARY: ("adult",),
+             ReviewType.CSPR: ("child",), ReviewType.RAPID: ("child",), ReviewType.DHR: ("domestic", "adult"),
+             ReviewType.DHR_CHILD: ("domestic", "child")}
+AUDIENCE_LISTS = {"adult": "the Care Act list (an adult review)", "child": "the Working Together list (a child "
+                  "review)", "domestic": "the Domestic Abuse Act list (a domestic homicide review)"}
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    """A theme code, and the list a shared label was read from (None when the cell named one theme only)."""
+
+    code: str
+    read_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,6 @@ class ReferenceLookups:
         self.session = session
         self.locations = {loc.code: loc for loc in session.scalars(select(SubIcbLocation))}
         self.themes = list(session.scalars(select(Theme)))
-        self.partnerships = {fold(p.name): p for p in session.scalars(select(Partnership))}
         self._codes: dict[str, OrganisationMatch] = {}
         self._names = self._organisation_names()
         self._theme_codes = {t.code.casefold(): t for t in self.themes}
@@ -150,33 +163,23 @@ class ReferenceLookups:
         return OrganisationMatch(code, self.locations[code].name, how, source)
 
     # -- themes
-    def theme(self, value: Any, review_type: str | None) -> str | None:
-        """A theme code from its code or label (labels shared by adult and child themes follow the review type)."""
+    def theme(self, value: Any, review_type: str | None) -> ThemeMatch | None:
+        """A theme from its code or label (a label shared by several lists follows the review type)."""
         text = clean_text(value)
         if text is None:
             return None
         by_code = self._theme_codes.get(text.casefold().replace(" ", "_"))
         if by_code is not None:
-            return by_code.code
+            return ThemeMatch(by_code.code)
         candidates = self._theme_labels.get(fold(text)) or self._theme_labels.get(fold(_bracketless(text))) or []
-        if len(candidates) > 1 and review_type in {t.value for t in AUDIENCE}:
-            audience = AUDIENCE[ReviewType(review_type)]
-            candidates = [t for t in candidates if t.applies_to == audience] or candidates
         if len(candidates) == 1:
-            return candidates[0].code
+            return ThemeMatch(candidates[0].code)
+        if candidates and review_type in {t.value for t in AUDIENCES}:
+            for audience in AUDIENCES[ReviewType(review_type)]:
+                chosen = [t for t in candidates if t.applies_to == audience]
+                if len(chosen) == 1:
+                    return ThemeMatch(chosen[0].code, AUDIENCE_LISTS[audience])
         if candidates:
             codes = ", ".join(sorted(t.code for t in candidates))
             raise CellError(f"The theme's name matches several themes ({codes}): use the theme code.")
         raise CellError("Not on the managed theme list: expected a theme code (for example CA_NEGLECT) or its label.")
-
-    # -- partnerships
-    def partnership(self, value: Any) -> int | None:
-        """A partnership's id from its name on the managed list."""
-        text = clean_text(value)
-        if text is None:
-            return None
-        partnership = self.partnerships.get(fold(text))
-        if partnership is None:
-            raise CellError("Not on the managed list of safeguarding partnerships, boards and CSPs: use the name "
-                            "exactly as the tracker lists it.")
-        return partnership.id

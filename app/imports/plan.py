@@ -7,6 +7,7 @@ LFPSE reference and type of review (the uniqueness rules of app.reviews.models.R
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -134,9 +135,16 @@ def changed_fields(before: ReviewInput, after: ReviewInput) -> tuple[str, ...]:
     return tuple(label(f.name) for f in fields(ReviewInput) if getattr(a, f.name) != getattr(b, f.name))
 
 
-def same_text(a: str | None, b: str | None) -> bool:
-    """Whether two texts are the same but for spacing and line breaks."""
-    return " ".join((a or "").split()) == " ".join((b or "").split())
+def entry_key(text: str | None) -> str:
+    """A timeline entry's text as entries are compared: the same but for spacing and line breaks."""
+    return " ".join((text or "").split())
+
+
+def has_entry(entries: set[tuple[date, str]], text: str, entry_date: date | None) -> bool:
+    """Whether a review's timeline already holds this entry: the same text, on the same date when the file gives
+    one (so a file whose latest update is older than the review's newest entry imports once, not at every run)."""
+    key = entry_key(text)
+    return any(k == key and (entry_date is None or d == entry_date) for d, k in entries)
 
 
 def becomes_types(outcome: RapidOutcome) -> set[str]:

@@ -1,7 +1,9 @@
-"""Reading an uploaded file into numbered rows of cells: CSV (UTF-8, UTF-8 with BOM, UTF-16, Windows-1252) or XLSX.
+"""Reading an uploaded file into numbered rows of cells: CSV (UTF-8, UTF-8 with BOM, UTF-16 with or without a BOM,
+Windows-1252) or XLSX (streamed: app.imports.xlsx).
 
-The file type is decided by its content, never its name. Anything that is not a spreadsheet, is empty, too big,
-holds a formula, or names a sheet that is not there is refused with an ImportRefused whose message says why.
+The file type is decided by its content, never its name. Anything that is not a spreadsheet, is empty, too big, or
+names a sheet that is not there is refused with an ImportRefused whose message says why. What one cell holds (a
+formula, a text longer than a spreadsheet cell can hold) is the business of that cell's row, not of the file.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from app.imports.xlsx import MAX_CELL_CHARS, Oversized, Workbook, XlsxDamaged, dimension_rows, open_workbook, sheet_rows
+
 MAX_COLUMNS = 300
-FORMULA_CELLS_SHOWN = 5
+HEADER_ALLOWANCE = 11  # title rows and the header above the data rows
 EXCEL_1900 = datetime(1899, 12, 30)
+# The csv module refuses a field over 131,072 characters in its own words; let it read any field the size limit
+# allows, and let the row judge it (a cell over MAX_CELL_CHARS refuses its row in plain words).
+csv.field_size_limit(64 * 1024 * 1024)
 
 # Magic numbers of common files people upload by mistake, and what to tell them.
 NOT_SPREADSHEETS = [
@@ -63,7 +69,8 @@ class Table:
     _data: bytes | None = None
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """Every row (blank ones too) with its number as the spreadsheet shows it, trailing blanks trimmed."""
+        """Every row (blank ones too, in a CSV) with its number as the spreadsheet shows it, trailing blanks
+        trimmed."""
         if self.format == "csv":
             yield from _csv_rows(self._text or "", self._delimiter)
         else:
@@ -87,17 +94,32 @@ def _trim(cells: list[Any]) -> list[Any]:
     return cells[:end]
 
 
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=") and len(value) > 1
-
-
 # ---------------------------------------------------------------- CSV
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 text without a BOM (every other byte zero in
+    Latin text), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "UTF-8 with BOM"
         codec = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding, codec = "UTF-16", "utf-16"
+    elif codec := _utf16_without_bom(data):
+        encoding = "UTF-16 (no byte order mark)"
+        if len(data) % 2:
+            raise ImportRefused("The file looks like UTF-16 text without a byte order mark, but it is cut short (an "
+                                "odd number of bytes): save it again as CSV UTF-8 and upload that.")
     else:
         try:
             return data.decode("utf-8"), "UTF-8"
@@ -106,8 +128,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(codec), encoding
     except UnicodeDecodeError:
+        if codec.startswith("utf-16"):
+            raise ImportRefused(f"The file looks like {encoding} text but some of its bytes are not: save it again "
+                                "as CSV UTF-8 (or XLSX) and upload that.") from None
         raise ImportRefused("The file is not a spreadsheet: it is neither an XLSX workbook nor CSV text in "
-                            "UTF-8 or Windows-1252.") from None
+                            "UTF-8, UTF-16 or Windows-1252.") from None
 
 
 def _delimiter(text: str) -> str:
@@ -121,7 +146,7 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, _trim(cells)
+            yield number, _trim([Oversized(len(c)) if len(c) > MAX_CELL_CHARS else c for c in cells])
     except csv.Error as exc:
         raise ImportRefused(f"The CSV file cannot be read near row {reader.line_num}: {exc}.") from None
 
@@ -156,15 +181,15 @@ def _check_zip(data: bytes, limits: Limits) -> None:
                             "split it into smaller files.")
 
 
-def _workbook(data: bytes):
+def _workbook(data: bytes) -> Workbook:
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds (KeyError, XML errors, ValueError...) for a damaged file
+        return open_workbook(zipfile.ZipFile(io.BytesIO(data)))
+    except (XlsxDamaged, zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise ImportRefused("The XLSX workbook is damaged and cannot be opened.") from None
 
 
-def _choose_sheet(workbook, wanted: str | None):
-    names = list(workbook.sheetnames)
+def _choose_sheet(workbook: Workbook, wanted: str | None):
+    names = workbook.sheet_names
     sheets = {ws.title: ws for ws in workbook.worksheets}
     listing = ", ".join(repr(n) for n in names) or "none"
     if not sheets:
@@ -181,17 +206,14 @@ def _choose_sheet(workbook, wanted: str | None):
 
 def _xlsx_rows(data: bytes, sheet_name: str | None) -> Iterator[tuple[int, list[Any]]]:
     workbook = _workbook(data)
+    sheet = next(s for s in workbook.worksheets if s.title == sheet_name) if sheet_name else workbook.worksheets[0]
     try:
-        sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
-        try:
-            for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
-                yield number, _trim(list(cells))
-        except ImportRefused:
-            raise
-        except Exception:
-            raise ImportRefused("The XLSX workbook is damaged and cannot be read to the end.") from None
+        for number, cells in sheet_rows(workbook, sheet, max_columns=MAX_COLUMNS + 1):
+            yield number, _trim(cells)
+    except XlsxDamaged:
+        raise ImportRefused("The XLSX workbook is damaged and cannot be read to the end.") from None
     finally:
-        workbook.close()
+        workbook.archive.close()
 
 
 def _open_xlsx(data: bytes, limits: Limits, sheet: str | None) -> Table:
@@ -199,9 +221,15 @@ def _open_xlsx(data: bytes, limits: Limits, sheet: str | None) -> Table:
     workbook = _workbook(data)
     try:
         chosen, names = _choose_sheet(workbook, sheet)
+        declared = dimension_rows(workbook, chosen)
         title, epoch = chosen.title, workbook.epoch
+    except XlsxDamaged:
+        raise ImportRefused("The XLSX workbook is damaged and cannot be opened.") from None
     finally:
-        workbook.close()
+        workbook.archive.close()
+    if declared is not None and declared > limits.max_rows + HEADER_ALLOWANCE:
+        raise ImportRefused(f"The sheet {title!r} has {declared:,} rows, more than the {limits.max_rows:,} an import "
+                            "takes: split it into smaller files.")
     table = Table("xlsx", None, title, names, epoch, 0, _data=data)
     table.row_count = _scan(table, limits)
     if table.row_count == 0 and len(names) > 1 and not sheet:
@@ -212,25 +240,16 @@ def _open_xlsx(data: bytes, limits: Limits, sheet: str | None) -> Table:
 
 # ---------------------------------------------------------------- both
 def _scan(table: Table, limits: Limits) -> int:
-    """Count the non-blank rows; refuse formulas, too many rows and too many columns before anything is read."""
+    """Count the non-blank rows, stopping as soon as there are too many rows or a row is too wide."""
     count = 0
-    formulas: list[str] = []
     for number, cells in table.rows():
         if len(cells) > MAX_COLUMNS:
             raise ImportRefused(f"Row {number} has more than {MAX_COLUMNS} columns: this does not look like a "
                                 "review tracker (delete the unused columns).")
-        for index, value in enumerate(cells):
-            if _is_formula(value) and len(formulas) <= FORMULA_CELLS_SHOWN:
-                formulas.append(cell_name(number, index))
         if any(not is_blank(v) for v in cells):
             count += 1
             if count > limits.max_rows + 1:  # + 1: the header row
                 raise ImportRefused(f"The file has more than {limits.max_rows:,} rows: split it into smaller files.")
-    if formulas:
-        shown = ", ".join(formulas[:FORMULA_CELLS_SHOWN]) + (" and more" if len(formulas) > FORMULA_CELLS_SHOWN else "")
-        where = f" (sheet {table.sheet_name!r})" if table.sheet_name else ""
-        advice = "Replace each formula by its value (copy, then paste values only) and upload the file again."
-        raise ImportRefused(f"The file holds formulas, which are never imported: cell {shown}{where}. {advice}")
     return count
 
 

@@ -1,4 +1,5 @@
-"""What an import found and did: problems by cell, and the reviews created, updated, unchanged or remapped."""
+"""What an import found and did: problems by cell, the rows imported (and what they still lack), the rows refused
+with what to do next, remapped organisations, and new partnerships a national admin may accept."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 OUTCOMES = ("create", "update", "unchanged")
+# How much a problem weighs: a refused row is not imported; a row "to complete" is imported and listed on the
+# worklist until the missing value is added; a note says how a value was read (imported as the note says).
+REFUSED, TO_COMPLETE, NOTE = "refused", "to complete", "note"
+SEVERITIES = (REFUSED, TO_COMPLETE, NOTE)
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,8 @@ class CellProblem:
     column: str
     kind: str
     message: str
+    severity: str = REFUSED
+    category: str = "value"  # what the problem is about (pii, scope, organisation, duplicate, formula, ...)
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,15 @@ class RowOutcome:
     identifier: str
     review_id: int | None = None
     changes: tuple[str, ...] = ()
+    to_complete: tuple[str, ...] = ()  # labels of the required fields the review still lacks
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A row that is not imported, and what to do about it."""
+
+    row: int
+    next_step: str
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,21 @@ class Remapped:
     found_as: str
     code: str
     name: str
+
+
+@dataclass(frozen=True)
+class PartnershipProposal:
+    """A partnership the file names that is not on the managed list: a national admin can accept it as new."""
+
+    key: str
+    name: str
+    kind: str | None
+    kind_label: str
+    icb_code: str | None
+    local_authority: str | None
+    rows: tuple[int, ...]
+    nearest: str | None
+    accepted: bool = False
 
 
 @dataclass
@@ -61,7 +92,9 @@ class ImportReport:
     unknown_columns: list[str] = field(default_factory=list)
     problems: list[CellProblem] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
+    refused_rows: list[RefusedRow] = field(default_factory=list)
     remapped: list[Remapped] = field(default_factory=list)
+    new_partnerships: list[PartnershipProposal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -69,21 +102,43 @@ class ImportReport:
         """How many rows create, update or leave unchanged a review."""
         return sum(1 for o in self.outcomes if o.action == action)
 
+    def of(self, severity: str) -> list[CellProblem]:
+        """The problems of one severity (refused, to complete, note)."""
+        return [p for p in self.problems if p.severity == severity]
+
+    @property
+    def incomplete(self) -> list[RowOutcome]:
+        """The imported rows whose review still lacks a required field (they go on the To complete worklist)."""
+        return [o for o in self.outcomes if o.to_complete]
+
     @property
     def counts(self) -> dict[str, int]:
         """Rows, problems and outcomes by kind."""
-        return {"rows": self.rows_read, "problems": len(self.problems), "rows_with_problems": len(self.problem_rows),
-                **{action: self.count(action) for action in OUTCOMES}, "remapped": len(self.remapped)}
+        return {"rows": self.rows_read, "problems": len(self.of(REFUSED)), "rows_with_problems": len(self.problem_rows),
+                **{action: self.count(action) for action in OUTCOMES}, "remapped": len(self.remapped),
+                "refused": len(self.refused_rows), "to_complete": len(self.incomplete),
+                "new_partnerships": len(self.new_partnerships)}
 
     @property
     def problem_rows(self) -> set[int]:
-        """Row numbers with at least one problem."""
-        return {p.row for p in self.problems if p.row}
+        """Row numbers that are refused (a problem that refuses the row)."""
+        return {p.row for p in self.problems if p.row and p.severity == REFUSED}
 
     @property
     def clean(self) -> bool:
-        """Whether the file can be committed: readable and without a single problem."""
-        return self.refused is None and not self.problems
+        """Whether every row of the file can be imported: readable and without a refused row."""
+        return self.refused is None and not self.problem_rows
+
+    @property
+    def importable(self) -> bool:
+        """Whether a commit would change the tracker (a row to create or update, or a partnership to add)."""
+        return self.refused is None and (self.count("create") + self.count("update") > 0 or any(
+            p.accepted for p in self.new_partnerships))
+
+    @property
+    def nothing_to_import(self) -> bool:
+        """A readable file without a single review row (only a header, say)."""
+        return self.refused is None and self.rows_read == 0
 
     def summary(self) -> str:
         """One line for the audit trail, the command line and messages (no cell content)."""
@@ -93,9 +148,10 @@ class ImportReport:
         changes = (f"{'created' if done else 'would create'} {self.count('create')}, "
                    f"{'updated' if done else 'would update'} {self.count('update')}, "
                    f"{'unchanged' if done else 'would leave unchanged'} {self.count('unchanged')}")
-        return (f"{self.rows_read} rows; {changes}; {len(self.remapped)} remapped; {len(self.problems)} "
-                f"problem{'s' if len(self.problems) != 1 else ''} in {len(self.problem_rows)} "
-                f"row{'s' if len(self.problem_rows) != 1 else ''}")
+        refused = len(self.refused_rows)
+        return (f"{self.rows_read} rows; {changes}; {len(self.incomplete)} to complete; {len(self.remapped)} remapped; "
+                f"{refused} row{'s' if refused != 1 else ''} refused ({len(self.of(REFUSED))} "
+                f"problem{'s' if len(self.of(REFUSED)) != 1 else ''})")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form (stored next to an upload)."""
@@ -107,7 +163,11 @@ class ImportReport:
         values = dict(data)
         values["columns"] = [tuple(c) for c in values.get("columns", [])]
         values["problems"] = [CellProblem(**p) for p in values.get("problems", [])]
-        values["outcomes"] = [RowOutcome(**{**o, "changes": tuple(o.get("changes", ()))})
+        values["outcomes"] = [RowOutcome(**{**o, "changes": tuple(o.get("changes", ())),
+                                            "to_complete": tuple(o.get("to_complete", ()))})
                               for o in values.get("outcomes", [])]
+        values["refused_rows"] = [RefusedRow(**r) for r in values.get("refused_rows", [])]
         values["remapped"] = [Remapped(**r) for r in values.get("remapped", [])]
+        values["new_partnerships"] = [PartnershipProposal(**{**p, "rows": tuple(p.get("rows", ()))})
+                                      for p in values.get("new_partnerships", [])]
         return cls(**values)

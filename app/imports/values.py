@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from app.imports.readers import EXCEL_1900
+from app.imports.xlsx import Formula, Oversized
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType, type_names
 
 NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
@@ -42,6 +43,10 @@ def value_kind(value: Any) -> str:
     """What a cell holds, in words safe to show: blank, date, number, yes/no, or text."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "blank"
+    if isinstance(value, Formula):
+        return "formula"
+    if isinstance(value, Oversized):
+        return "text too long for a cell"
     if isinstance(value, bool):
         return "yes/no"
     if isinstance(value, datetime | date):

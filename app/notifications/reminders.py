@@ -26,6 +26,7 @@ from app.notifications.settings import NotificationSettings
 from app.reviews.clock_queries import last_activity_column, overdue_condition
 from app.reviews.clocks import review_clocks
 from app.reviews.models import Review
+from app.reviews.planning import missing_labels
 from app.timezone import london_today
 
 STALE, ESCALATION = "stale", "stale_escalation"
@@ -129,6 +130,8 @@ def collect_stale(session: Session, *, today: date, settings: NotificationSettin
         number = len(rounds) + 1
         note = (f"Reminder {number}: the regional lead has been told" if escalate else
                 f"Reminder {number} of {escalate_after} before the regional lead is told")
+        if review.to_complete:  # imported without a required field: the To complete worklist lists it
+            note += f". Still to complete (see To complete): {', '.join(missing_labels(review))}"
         for dp in dps:
             found.people[dp.user_id] = dp
             found.to_dp[dp.user_id].append((

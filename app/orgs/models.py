@@ -124,6 +124,10 @@ class Partnership(db.Model):
     # The ICB whose area the partnership covers; empty means it is offered to everyone.
     icb_code: Mapped[str | None] = mapped_column(ForeignKey("icb.code"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The local authority (or authorities, "; "-separated) whose area it covers, as ONS names them.
+    local_authority: Mapped[str | None] = mapped_column(String(200))
+    # Where the name was found (the shipped reference list: data/reference/partnerships.csv), or how it was added.
+    source: Mapped[str | None] = mapped_column(String(300))
 
     icb: Mapped[IntegratedCareBoard | None] = relationship()
 

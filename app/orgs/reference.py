@@ -15,10 +15,12 @@ from app.orgs.models import (
     HierarchyEntry,
     IntegratedCareBoard,
     LegacyCcgCode,
+    Partnership,
     Region,
     SubIcbLocation,
     Theme,
 )
+from app.orgs.partnerships import folded_name
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
@@ -93,21 +95,22 @@ def _rows(directory: Path, filename: str) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
+def _save(session: Session, counter: TableCount, row, new, values: dict) -> None:
+    """Add `new` (a model instance) when there is no `row`, else set the values that differ; count which it was."""
+    if row is None:
+        session.add(new)
+        counter.created += 1
+    elif any(getattr(row, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(row, name, value)
+        counter.updated += 1
+    else:
+        counter.unchanged += 1
+
+
 def _upsert(session: Session, report: LoadReport, table: str, model, key: dict, values: dict) -> None:
     row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
-    if row is None:
-        session.add(model(**key, **values))
-        report.count(table).created += 1
-        return
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    if changed:
-        report.count(table).updated += 1
-    else:
-        report.count(table).unchanged += 1
+    _save(session, report.count(table), row, model(**key, **values) if row is None else None, values)
 
 
 def _load_vintages(session: Session, directory: Path, report: LoadReport) -> None:
@@ -123,16 +126,8 @@ def _load_vintages(session: Session, directory: Path, report: LoadReport) -> Non
                 "region_code": reg, "region_ons_code": reg_ons, "region_name": reg_name,
             }
             entry = existing.get((vintage.valid_from, loc))
-            counter = report.count("hierarchy entries")
-            if entry is None:
-                session.add(HierarchyEntry(valid_from=vintage.valid_from, location_code=loc, **values))
-                counter.created += 1
-            elif any(getattr(entry, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(entry, k, v)
-                counter.updated += 1
-            else:
-                counter.unchanged += 1
+            new = HierarchyEntry(valid_from=vintage.valid_from, location_code=loc, **values) if entry is None else None
+            _save(session, report.count("hierarchy entries"), entry, new, values)
 
 
 def _load_current_tree(session: Session, directory: Path, report: LoadReport) -> None:
@@ -177,6 +172,40 @@ def _load_themes(session: Session, directory: Path, report: LoadReport) -> None:
                 {"label": row["label"], "applies_to": row["applies_to"] or "all", "source": row["source"]})
 
 
+def _icb_by_lad(session: Session, directory: Path) -> dict[str, dict[str, int]]:
+    """LAD ONS code -> {ICB code: LSOAs of the LAD in that ICB} (April 2021 CCGs keep their ODS codes today)."""
+    icb_of = dict(session.execute(select(SubIcbLocation.code, SubIcbLocation.icb_code)).all())
+    out: dict[str, dict[str, int]] = {}
+    for row in _rows(directory, "ccg2021_to_lad2021_lsoa_counts.csv"):
+        icb = icb_of.get(row["ccg_ods_code"])
+        if icb:
+            counts = out.setdefault(row["lad_ons_code"], {})
+            counts[icb] = counts.get(icb, 0) + int(row["lsoa11_count"])
+    return out
+
+
+def _load_partnerships(session: Session, directory: Path, report: LoadReport) -> None:
+    """The partnerships named in public sources (partnerships.csv, see SOURCES.md), each in the ICB that holds
+    most of its local authorities' area. A partnership a national admin retired stays retired."""
+    if not (directory / "partnerships.csv").exists():
+        return
+    icbs = _icb_by_lad(session, directory)
+    # matched as names are everywhere else (case, spacing and punctuation ignored), so an entry a national admin or
+    # an import added before the shipped list had it is updated, not doubled
+    existing = {folded_name(p.name): p for p in session.scalars(select(Partnership))}
+    for row in _rows(directory, "partnerships.csv"):
+        counts: dict[str, int] = {}
+        for lad in filter(None, row["lad_codes"].split(";")):
+            for icb, n in icbs.get(lad.strip(), {}).items():
+                counts[icb] = counts.get(icb, 0) + n
+        icb_code = max(counts, key=lambda code: counts[code]) if counts else None
+        values = {"kind": row["kind"], "icb_code": icb_code, "local_authority": row["local_authority"] or None,
+                  "source": row["source_url"][:300] or None}
+        partnership = existing.get(folded_name(row["name"]))
+        new = Partnership(name=row["name"], active=True, **values) if partnership is None else None
+        _save(session, report.count("partnerships"), partnership, new, values)
+
+
 def load_reference_data(session: Session, *, directory: Path = REFERENCE_DIR) -> LoadReport:
     """Create or update every reference table from the shipped files; the caller commits."""
     report = LoadReport()
@@ -185,5 +214,6 @@ def load_reference_data(session: Session, *, directory: Path = REFERENCE_DIR) ->
     _load_vintages(session, directory, report)
     _load_crosswalk(session, directory, report)
     _load_themes(session, directory, report)
+    _load_partnerships(session, directory, report)
     session.flush()
     return report

@@ -8,6 +8,7 @@ one or two initials, is a finding whatever its case. Free text is judged by how 
   followed by an initial ("GraceT", "Grace T."), after a title ("Mrs Hope"), or capitalised on its own
   in the middle of a sentence ("spoke to Grace about");
 * any title followed by a capitalised word ("Mr Patel") is a finding;
+* a forename with an initial joined by a dot, dash or underscore ("jon.s", "Mark-T") is a finding in any case;
 * place names, months, days, review and agency abbreviations and organisation names ("St Mary's
   Hospital", "Princess Alexandra Hospital", "Forest of Dean") are not.
 """
@@ -35,6 +36,7 @@ _CAMEL_NAME_INITIALS = re.compile(r"([A-Z][a-z]{2,})([A-Z]{1,2})")
 _CAMEL_INITIALS_NAME = re.compile(r"[A-Z]{1,2}([A-Z][a-z]{2,})")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\u2022]")
 _INITIAL_GAP = re.compile(r"[ .\-_]{1,2}")
+_GLUE = re.compile(r"[.\-_]")
 _TITLE_GAP = re.compile(r"\.? +")
 _LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
 _RUN_GAP = re.compile(r"\s{1,2}|\s?&\s?|'\s")
@@ -193,10 +195,27 @@ def _identifier_name(text: _Text, index: int) -> bool:
     return token.key in forenames or _glued_forename(token.text, text.words, strict=True)
 
 
+def _initial_glued_after(text: _Text, index: int) -> bool:
+    """True for a forename with one or two initials joined by a dot, dash or underscore and no space ("jon.s",
+    "Jon-S", "mark_t"): a name-and-initial identifier, in any case, even inside prose."""
+    following = text.token(index + 1)
+    if following is None or not _GLUE.fullmatch(text.gap_before(index + 1)):
+        return False
+    letters = following.text
+    if not (letters.isalpha() and len(letters) <= 2) or letters.lower() in DOMAIN_TERMS:
+        return False
+    after = text.gap_after(index + 1)
+    if after[:1] == "." and (after[1:2].isspace() or (after == "." and index + 2 >= len(text.tokens))):
+        return True  # "jon.s." ends a sentence ("jon.s.k" and "s.47.2" run on into a code)
+    return not after[:1].isalnum() and not _GLUE.fullmatch(after[:1] or " ")
+
+
 def _free_text_name(text: _Text, index: int) -> bool:
     token = text.tokens[index]
     words, key = text.words, token.key
     if text.after_title(index) and len(token.text) >= 2 and _is_title_case(token.text):
+        return True
+    if key in words.forenames and len(key) >= MIN_NAME_LENGTH and _initial_glued_after(text, index):
         return True
     if key not in words.forenames:
         return _glued_forename(token.text, words, strict=False)

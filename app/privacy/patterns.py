@@ -68,8 +68,16 @@ def _only_nhs_separators(text: str, first: re.Match[str], last: re.Match[str]) -
     return all(ch.isdigit() or ch in _NHS_SEPARATORS for ch in between)
 
 
+def has_valid_check_digit(digits: str) -> bool:
+    """Whether ten digits end in a valid modulus-11 check digit, whatever their range: NHS numbers (England,
+    Wales, Isle of Man), Scottish CHI numbers and Northern Irish H&C numbers all use it (the nhs-number library's
+    checksum; its is_valid also asks that a CHI-range number start with a real date, which lets numbers through)."""
+    return len(digits) == 10 and digits.isdigit() and nhs_number.calculate_checksum(digits[:9]) == int(digits[9])
+
+
 def find_nhs_numbers(text: str) -> list[Span]:
-    """Spans of 10-digit numbers, however spaced or dashed, whose check digit is valid (nhs-number library)."""
+    """Spans of 10-digit numbers, however spaced or dashed, whose modulus-11 check digit is valid (NHS, CHI or H&C
+    numbers)."""
     spans: list[Span] = []
     for run in _DIGIT_RUN.finditer(text):
         if run.group().startswith("+"):
@@ -85,7 +93,7 @@ def find_nhs_numbers(text: str) -> list[Span]:
                 len(digits) == 10
                 and _only_nhs_separators(text, first, last)
                 and not (spans and first.start() < spans[-1][1])
-                and nhs_number.is_valid(digits)
+                and has_valid_check_digit(digits)
             ):
                 spans.append((first.start(), last.end()))
     return spans

@@ -15,6 +15,7 @@ from app.reviews import lifecycle
 from app.reviews.access import require_review_access
 from app.reviews.limits import reason_problem
 from app.reviews.models import Review
+from app.reviews.planning import Tolerance, mark_saved
 from app.reviews.rules import ReviewInput, Violation
 from app.reviews.service import (
     ReviewRejected,
@@ -62,12 +63,13 @@ def decide_rapid_review(
     into: Review | None = None,
     becomes: ReviewType | None = None,
     partnership_id: int | None = None,
+    tolerate: Tolerance | None = None,
 ) -> Review | None:
     """Record a rapid review's decision; on conversion create the new review pre-filled, of the sub-type `becomes`
     (SAR mandatory or discretionary, DHR or DHR child; default the first), or link `into`, an existing review it
     became (e.g. on import), and link both ways. `partnership_id`: the new review's commissioning partnership when it
     is not the rapid review's (a SAR goes to the Safeguarding Adults Board, a DHR to the Community Safety
-    Partnership)."""
+    Partnership). `tolerate`: as for create_review (the import only)."""
     require_review_access(actor, review, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
     if becomes is not None and becomes not in outcome.family:
@@ -89,10 +91,10 @@ def decide_rapid_review(
         kept = review.partnership is not None and review.partnership.kind == COMMISSIONING_KIND.get(
             ReviewType(data.review_type), review.partnership.kind)
         data.partnership_id = partnership_id or (data.partnership_id if kept else None)
-        created = create_review(session, data=data, actor=actor, now=now)
+        created = create_review(session, data=data, actor=actor, now=now, tolerate=tolerate)
     if created is not None:
         review.converted_to_id = created.id
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
     if created is not None:
@@ -145,7 +147,7 @@ def close_review(
         transition = lifecycle.close(review)
     except lifecycle.TransitionRefused as exc:
         raise ReviewRejected([Violation("status", str(exc))]) from None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
 
@@ -164,7 +166,7 @@ def reopen_review(
         transition = lifecycle.reopen(review, reason=reason)
     except lifecycle.TransitionRefused as exc:
         raise ReviewRejected([Violation("reason", str(exc))]) from None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record_transition(session, review, transition, actor=actor, now=now)
 
@@ -200,7 +202,7 @@ def snooze_reminders(
             raise ReviewRejected([Violation("reason", problem)])
     before = [review.snoozed_until, review.snooze_reason]
     review.snoozed_until, review.snooze_reason = until, (reason or None) if until else None
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record(session, action="review.snooze", actor=actor, now=now, entity="review", entity_id=review.id,
            review_id=review.id, review_version=review.version,

@@ -22,7 +22,8 @@ from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.types import UTCDateTime, utcnow
 
 SPARSE_INDEXED = ("notification_date", "decision_date", "steis_number", "lfpse_reference", "signed_off_date",
-                  "embargo_review_date", "closed_on", "converted_to_id", "latest_update_on", "partnership_id")
+                  "embargo_review_date", "closed_on", "converted_to_id", "latest_update_on", "partnership_id",
+                  "to_complete")
 
 
 FIGURE_COLUMNS = ("status", "review_type", "date_added", "closed_on", "media_interest", "organisation_code",
@@ -60,7 +61,7 @@ class Review(db.Model):
     recorded_region_name: Mapped[str] = mapped_column(String(120))
     recorded_vintage: Mapped[date] = mapped_column(Date)
 
-    dp_initials: Mapped[str] = mapped_column(String(4))
+    dp_initials: Mapped[str | None] = mapped_column(String(4))  # blank only on an imported review to complete
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"))
 
     steis_number: Mapped[str | None] = mapped_column(String(10))
@@ -95,11 +96,16 @@ class Review(db.Model):
     )
     latest_update_on: Mapped[date | None] = mapped_column(Date)
 
+    # Set by app.reviews.planning only: the required fields an imported review still lacks (comma-separated field
+    # names; the "to complete" worklist). Any save from the form completes them.
+    to_complete: Mapped[str | None] = mapped_column(String(300))
+
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     snooze_reason: Mapped[str | None] = mapped_column(String(300))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services from their `now`
+    # Stamped by every save with the service's `now` (app.reviews.planning.mark_saved), never by the wall clock.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     organisation: Mapped[SubIcbLocation] = relationship(lazy="selectin")
@@ -125,7 +131,9 @@ class Review(db.Model):
         back_populates="review", cascade="all, delete-orphan", order_by="RecommendationAction.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE is guarded by the version read, but the version is counted explicitly, once per
+    # save (app.reviews.planning.mark_saved), never per flush.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (
         Index("ix_review_org_date_added", "organisation_code", "date_added"),
         Index("ix_review_status_date_added", "status", "date_added"),

@@ -12,6 +12,7 @@ from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reviews.access import ReviewNotFound, require_review_access
 from app.reviews.models import RecommendationAction, Review
+from app.reviews.planning import mark_saved
 from app.reviews.rules import Violation
 from app.reviews.service import ReviewRejected, check_version
 from app.timezone import london_today
@@ -58,7 +59,7 @@ def add_action(
         target_date=target_date, status=values["status"], evidence=(evidence or "").strip() or None, updated_at=now,
     )
     session.add(action)
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record(session, action="review.recommendation", actor=actor, now=now, entity="recommendation_action",
            entity_id=action.id, review_id=review.id, review_version=review.version,
@@ -83,7 +84,8 @@ def update_action(
     changes = diff(before, _snapshot(action))
     if not changes:
         return action
-    action.updated_at = review.updated_at = now
+    action.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record(session, action="review.recommendation", actor=actor, now=now, entity="recommendation_action",
            entity_id=action.id, review_id=review.id, review_version=review.version, changes=changes,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -12,27 +11,30 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.audit.service import diff, record
-from app.orgs.hierarchy import RecordedHierarchy, UnknownOrganisation, resolve_on
+from app.orgs.hierarchy import resolve_on
 from app.people.actor import Actor, require
 from app.people.roles import Permission
-from app.privacy.guard import check_fields
 from app.reviews import lifecycle
 from app.reviews.access import require_review_access
-from app.reviews.fields import FIELD_LABELS, FREE_TEXT_FIELDS, IDENTIFIER_FIELDS, label
+from app.reviews.fields import label
 from app.reviews.models import Review, ReviewTheme
-from app.reviews.references import ReferenceData, SessionReferences, reference_violations
-from app.reviews.rules import ReviewInput, Violation, validate
+from app.reviews.planning import (  # noqa: F401 (re-exported: the judging step lives in planning.py)
+    ReviewRejected,
+    Tolerance,
+    apply_input,
+    carry_out,
+    check_with,
+    judged_edit,
+    mark_saved,
+    plan_save,
+    privacy_violations,
+    proposed_state,
+    snapshot,
+    type_change_violations,
+)
+from app.reviews.references import SessionReferences
+from app.reviews.rules import ReviewInput, Violation
 from app.timezone import london_today
-
-SNAPSHOT_EXTRA = ("status", "closed_on", "decision_date", "rapid_outcome", "recorded_icb_code", "recorded_region_code")
-
-
-class ReviewRejected(ValueError):
-    """The review breaks one or more rules; nothing was saved."""
-
-    def __init__(self, violations: list[Violation]):
-        super().__init__("; ".join(v.message for v in violations))
-        self.violations = violations
 
 
 @dataclass(frozen=True)
@@ -56,26 +58,10 @@ class EditConflict(RuntimeError):
         self.by = by
 
 
-def snapshot(review: Review) -> dict[str, Any]:
-    """The review's editable fields and state, for audit before/after and conflict messages."""
-    values = {name: getattr(review, name) for name in ReviewInput.field_names() if name != "themes"}
-    values["themes"] = review.theme_codes
-    for name in SNAPSHOT_EXTRA:
-        values[name] = getattr(review, name)
-    return values
-
-
 def input_from_review(review: Review) -> ReviewInput:
     """The review's current values as a ReviewInput (to pre-fill a form or merge an import)."""
     values = {name: getattr(review, name) for name in ReviewInput.field_names() if name != "themes"}
     return ReviewInput(**values, themes=review.theme_codes)
-
-
-def privacy_violations(data: ReviewInput, *, today: date | None = None) -> list[Violation]:
-    """Patient-identifiable data found in the identifier and free-text fields (never echoing the value)."""
-    texts = {name: getattr(data, name) for name in IDENTIFIER_FIELDS + FREE_TEXT_FIELDS}
-    findings = check_fields(texts, labels=FIELD_LABELS, identifier_fields=IDENTIFIER_FIELDS, today=today)
-    return [Violation(f.field, f.message) for f in findings]
 
 
 def check_input(
@@ -86,86 +72,35 @@ def check_input(
                       review_id=review.id if review is not None else None)
 
 
-def check_with(refs: ReferenceData, data: ReviewInput, *, actor: Actor, today: date,
-               review_id: int | None = None) -> list[Violation]:
-    """check_input with the reference data looked up by `refs` (the database, or a cache for many reviews)."""
-    data = data.normalised()
-    return (validate(data, today=today) + reference_violations(refs, data, actor, review_id)
-            + privacy_violations(data, today=today))
+def _resolver(session: Session):
+    return lambda code, on: resolve_on(session, code, on)
 
 
-def apply_input(target: Any, data: ReviewInput, entry: RecordedHierarchy) -> None:
-    """Copy the input's fields (not the themes) onto a review or draft, with the ICB and region as recorded."""
-    for name in ReviewInput.field_names():
-        if name != "themes":
-            setattr(target, name, getattr(data, name))
-    target.recorded_organisation_name = entry.location_name
-    target.recorded_icb_code = entry.icb_code
-    target.recorded_icb_name = entry.icb_name
-    target.recorded_region_code = entry.region_code
-    target.recorded_region_name = entry.region_name
-    target.recorded_vintage = entry.valid_from
+def _theme_setter(session: Session, review: Review):
+    """Replace a review's themes (the old rows are deleted first: (review, position) is their key)."""
+    def set_themes(codes: list[str]) -> None:
+        if review.themes:
+            review.themes.clear()
+            session.flush()
+        review.themes.extend(ReviewTheme(position=p, theme_code=code) for p, code in enumerate(codes, start=1))
+    return set_themes
 
 
-def _apply(session: Session, review: Review, data: ReviewInput) -> None:
-    """Copy the input onto the row, re-deriving the ICB and region as recorded for the date added."""
-    entry = resolve_on(session, data.organisation_code, data.date_added)
-    if [t.theme_code for t in review.themes] != data.themes:
-        review.themes.clear()
-        session.flush()
-        for position, code in enumerate(data.themes, start=1):
-            review.themes.append(ReviewTheme(position=position, theme_code=code))
-    apply_input(review, data, entry)
-
-
-def type_change_violations(review: Any, data: ReviewInput) -> list[Violation]:
-    """A closed or converted review keeps its type."""
-    if review.status != "open" and data.review_type != review.review_type:
-        return [Violation("review_type", "The type of a closed or converted review cannot change.")]
-    if review.partnership_id is not None and data.partnership_id is None:
-        return [Violation("partnership_id", "Safeguarding partnership / board / CSP is required once recorded.")]
-    return []
-
-
-def judged_edit(review: Any, data: ReviewInput, violations: list[Violation]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The review's snapshot and the state an edit proposes, or ReviewRejected with every broken rule (the field and
-    reference `violations` already found, a type change after closing, then the lifecycle's edit rules)."""
-    violations = violations + type_change_violations(review, data)
-    if violations:
-        raise ReviewRejected(violations)
-    before = snapshot(review)
-    proposed = proposed_state(before, data)
-    lifecycle_violations = lifecycle.edit_violations(SimpleNamespace(**proposed))
-    if lifecycle_violations:
-        raise ReviewRejected(lifecycle_violations)
-    return before, proposed
-
-
-def proposed_state(before: dict[str, Any], data: ReviewInput) -> dict[str, Any]:
-    """A review's snapshot with the edited fields replaced (what the lifecycle judges an edit by)."""
-    return {**before, **{n: getattr(data, n) for n in ReviewInput.field_names()}}
-
-
-def create_review(session: Session, *, data: ReviewInput, actor: Actor, now: datetime) -> Review:
-    """Create a review (status open, or closed straight away when signed off and published/embargoed)."""
+def create_review(session: Session, *, data: ReviewInput, actor: Actor, now: datetime,
+                  tolerate: Tolerance | None = None) -> Review:
+    """Create a review (status open, or closed straight away when signed off and published/embargoed). Only the
+    import passes `tolerate` (planning.Tolerance): required fields it lacks leave the review to complete."""
     require(actor, Permission.EDIT_REVIEWS)
-    data = data.normalised()
-    violations = check_input(session, data, actor=actor, today=london_today(now))
-    if violations:
-        raise ReviewRejected(violations)
-    review = Review(status="open", created_by_id=actor.user_id, created_at=now, updated_at=now, themes=[])
-    try:
-        _apply(session, review, data)
-    except UnknownOrganisation as exc:
-        raise ReviewRejected([Violation("organisation_code", str(exc))]) from None
+    plan = plan_save(SessionReferences(session), data, actor=actor, today=london_today(now),
+                     resolve=_resolver(session), tolerate=tolerate)
+    review = Review(created_by_id=actor.user_id, created_at=now, themes=[])
+    outcome = carry_out(review, plan, now=now, set_themes=_theme_setter(session, review))
     session.add(review)
     session.flush()
     record(session, action="review.create", actor=actor, now=now, entity="review", entity_id=review.id,
-           review_id=review.id, review_version=review.version, changes=diff({}, snapshot(review)))
-    transition = lifecycle.after_edit(review, was_closable=False)
-    if transition:
-        session.flush()
-        record_transition(session, review, transition, actor=actor, now=now)
+           review_id=review.id, review_version=review.version, changes=outcome.changes)
+    if outcome.transition:
+        record_transition(session, review, outcome.transition, actor=actor, now=now)
     else:
         lifecycle.keep_history(session, [review.id], now=now)
     return review
@@ -198,28 +133,24 @@ def check_version(
 
 
 def update_review(
-    session: Session, *, review: Review, expected_version: int | None, data: ReviewInput, actor: Actor, now: datetime
+    session: Session, *, review: Review, expected_version: int | None, data: ReviewInput, actor: Actor, now: datetime,
+    tolerate: Tolerance | None = None,
 ) -> Review:
     """Save an edit of a review the actor may edit (role and scope), refusing stale versions and broken rules; the
     organisation it moves to must be in the actor's scope too."""
     require_review_access(actor, review, Permission.EDIT_REVIEWS)
-    data = data.normalised()
-    check_version(session, review, expected_version, yours=vars(data))
-    before, proposed = judged_edit(review, data, check_input(session, data, actor=actor, today=london_today(now),
-                                                              review=review))
-    if not diff(before, proposed):
+    check_version(session, review, expected_version, yours=vars(data.normalised()))
+    plan = plan_save(SessionReferences(session), data, actor=actor, today=london_today(now),
+                     resolve=_resolver(session), review=review, tolerate=tolerate)
+    if plan is None:
         return review
-    was_closable = lifecycle.can_close(review)
     with session.no_autoflush:
-        _apply(session, review, data)
-    transition = lifecycle.after_edit(review, was_closable=was_closable)
-    changes = diff(before, snapshot(review))
-    review.updated_at = now
+        outcome = carry_out(review, plan, now=now, set_themes=_theme_setter(session, review))
     session.flush()
     record(session, action="review.edit", actor=actor, now=now, entity="review", entity_id=review.id,
-           review_id=review.id, review_version=review.version, changes=changes)
-    if transition:
-        record_transition(session, review, transition, actor=actor, now=now)
+           review_id=review.id, review_version=review.version, changes=outcome.changes)
+    if outcome.transition:
+        record_transition(session, review, outcome.transition, actor=actor, now=now)
     else:
         lifecycle.keep_history(session, [review.id], now=now)
     return review

@@ -14,6 +14,7 @@ from app.people.roles import Permission
 from app.privacy.guard import check_fields
 from app.reviews.access import require_review_access
 from app.reviews.models import Review, ReviewUpdate
+from app.reviews.planning import mark_saved
 from app.reviews.rules import Violation
 from app.reviews.service import ReviewRejected, check_version
 from app.timezone import london_today
@@ -71,7 +72,7 @@ def add_update(
     )
     review.latest_update_id = newest.id
     review.latest_update_on = newest.entry_date
-    review.updated_at = now
+    mark_saved(review, now=now)
     session.flush()
     record(session, action="review.update", actor=actor, now=now, entity="review_update", entity_id=update.id,
            review_id=review.id, review_version=review.version, **update_audit(entry_date))

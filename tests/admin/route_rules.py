@@ -113,6 +113,8 @@ RULES: dict[str, Rule] = {
     "imports.report_csv": Rule(P.IMPORT, sample="/admin/import/report/not-an-upload/problems.csv"),
     "imports.template_csv": Rule(P.IMPORT),
     "imports.template_xlsx": Rule(P.IMPORT),
+    "to_complete.index": Rule(P.READ_REVIEWS, foreign="/admin/to-complete/?review={id}&q={identifier}",
+                              note="imported reviews still lacking a required field, cut to scope"),
     # --- everyone's own profile (digest choice)
     "profile.index": Rule(SIGNED_IN),
     "profile.digests": Rule(SIGNED_IN),

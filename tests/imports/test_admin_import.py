@@ -47,24 +47,30 @@ def test_upload_report_commit_and_the_same_file_again(client, session):
     url = report_url(upload(client, BAD))
     page = client.get(url).get_data(as_text=True)
     assert "Date added" in page and "Not a real calendar date" in page and "Not on the managed theme list" in page
-    assert 'id="commit-button"' not in page and "Bullying" not in page and "31/11/2021" not in page
-    refused = commit(client, url)
-    assert refused.status_code == 302 and counts(session) == before
-    assert "Only a file whose dry run found no problem can be imported" in client.get(url).get_data(as_text=True)
+    assert "Bullying" not in page and "31/11/2021" not in page
+    assert 'id="refused-rows"' in page and "row not imported" in page
+    assert '<div class="h3 mb-0" id="count-create">1</div>' in page and 'id="commit-button"' in page
     problems_csv = client.get(url + "problems.csv").get_data(as_text=True)
-    assert problems_csv.splitlines()[:2] == ["\ufeffRow,Column,Value kind,Problem",
-                                             '3,Date added,number or date text,"Not a real calendar date (dates are '
-                                             'read day first, dd/mm/yyyy): expected a date such as 03/11/2021, 3 Nov '
-                                             '2021 or 2021-11-03 (day first)."']
-
-    url = report_url(upload(client, GOOD))
+    assert problems_csv.splitlines()[:2] == ["\ufeffRow,Column,Value kind,Effect,Problem",
+                                             '3,Date added,number or date text,row not imported,"Not a real calendar '
+                                             'date (dates are read day first, dd/mm/yyyy): expected a date such as '
+                                             '03/11/2021, 3 Nov 2021 or 2021-11-03 (day first)."']
+    assert '3,,,not imported: what to do,"Correct Date added, Theme 1 as the problems say, then import the file ' \
+           'again' in problems_csv
+    done = commit(client, url)  # the good row goes in, the bad one is named with what to do
+    assert done.status_code == 302 and counts(session)[0] == before[0] + 1
     page = client.get(url).get_data(as_text=True)
-    assert 'id="commit-button"' in page and '<div class="h3 mb-0" id="count-create">2</div>' in page
-    assert counts(session) == before
+    assert "Imported: 1 created, 0 updated, 0 unchanged" in page and "1 row was not imported" in page
+    assert session.scalar(select(Review).where(Review.local_identifier == "WEB-2")) is None
+
+    url = report_url(upload(client, GOOD))  # the corrected file: the first row is already in
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="commit-button"' in page and '<div class="h3 mb-0" id="count-create">1</div>' in page
+    assert '<div class="h3 mb-0" id="count-unchanged">1</div>' in page
     done = commit(client, url)
     assert done.status_code == 302
     page = client.get(url).get_data(as_text=True)
-    assert "Imported: 2 created, 0 updated, 0 unchanged" in page and 'id="commit-button"' not in page
+    assert "Imported: 1 created, 0 updated, 1 unchanged" in page and 'id="commit-button"' not in page
     assert counts(session)[0] == before[0] + 2
     review = session.scalar(select(Review).where(Review.local_identifier == "WEB-2"))
     assert (review.organisation_code, review.created_by_id is not None) == ("93C", True)
@@ -73,11 +79,24 @@ def test_upload_report_commit_and_the_same_file_again(client, session):
 
     url = report_url(upload(client, GOOD, "tracker-again.csv"))
     page = client.get(url).get_data(as_text=True)
-    assert '<div class="h3 mb-0" id="count-unchanged">2</div>' in page
+    assert '<div class="h3 mb-0" id="count-unchanged">2</div>' in page and 'id="commit-button"' not in page
+    assert "no row of this file would change the tracker" in page
     commit(client, url)
+    assert "There is nothing to import from this file" in client.get(url).get_data(as_text=True)
     assert counts(session)[0] == before[0] + 2
     listing = client.get("/admin/import/").get_data(as_text=True)
     assert "tracker-again.csv" in listing and "imported" in listing
+
+
+def test_a_header_only_file_offers_no_commit_and_says_there_is_nothing_to_import(client, session):
+    """Issue 14 item 7: a file with headers and no rows offered a commit that did nothing."""
+    sign_in(client, "dp_ncl")
+    before = counts(session)
+    url = report_url(upload(client, csv_bytes([HEAD]), "headers-only.csv"))
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="nothing-to-import"' in page and "There is nothing to import" in page
+    assert 'id="commit-button"' not in page and 'id="commit-form"' not in page
+    assert counts(session) == before
 
 
 def test_uploads_belong_to_their_user(app, client, session):
@@ -149,9 +168,10 @@ def test_templates(client):
     text = client.get("/admin/import/template.csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").splitlines()[0].split(",")[:3] == TEMPLATE_HEADERS[:3]
     book = load_workbook(io.BytesIO(client.get("/admin/import/template.xlsx").data))
-    assert book.sheetnames == ["Reviews", "Guidance", "Themes"]
+    assert book.sheetnames == ["Reviews", "Guidance", "Legacy example", "Themes"]
     assert [c.value for c in book["Reviews"][1]] == TEMPLATE_HEADERS
-    assert "EXAMPLE ROW, fictional" in book["Reviews"]["L2"].value
+    assert book["Reviews"]["K2"].value == "EXAMPLE-NSAB-SAR-21-03"
+    assert book["Legacy example"]["H3"].value == "2021/10234 / EXAMPLE-NCSCP-CSPR-21-01"
 
 
 @pytest.mark.parametrize("who", ["lead_london", "viewer_midlands", "viewer_national"])

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.reviews.models import Review, ReviewTheme, ReviewUpdate
 from tests.imports.helpers import csv_bytes, problems, run
+from tests.imports.icb_tracker import tracker_csv
 from tests.imports.legacy_files import legacy_tracker, to_csv, to_xlsx
 from tests.imports.test_import_rules import RAPID_HEAD
 
-# updated_at aside: the services' intermediate flushes (a status change on create, the new timeline entry) let the
-# column's onupdate stamp the wall clock; the bulk path writes the import's `now` throughout.
-REVIEW_COLUMNS = [c for c in Review.__table__.columns if c.name != "updated_at"]
+# Every column, updated_at and version included: both paths count one version per save and stamp the import's
+# `now` (app.reviews.planning.mark_saved).
+REVIEW_COLUMNS = list(Review.__table__.columns)
 
 
 def report_of(report) -> dict:
@@ -70,7 +71,9 @@ def test_the_messy_legacy_tracker_dry_run_refusal_commit_reimport_and_newer_vers
                                (to_csv(newer), True)], who="dp_notts")
     assert_same(results)
     reports, final = results[1]
-    assert [r["committed"] for r in reports] == [False, False, False, True, True, False, True]
+    assert [r["committed"] for r in reports] == [False, True, False, True, True, False, True]
+    assert "created 320, updated 0, unchanged 0;" in reports[1]["summary"]  # every row but the 5 refused ones
+    assert "would create 3, would update 0, would leave unchanged 320;" in reports[2]["summary"]
     assert "created 0, updated 0, unchanged 323;" in reports[4]["summary"]
     actions = [a[0] for a in final["audit"]]
     assert {"review.create", "review.edit", "review.update", "review.status"} <= set(actions)
@@ -106,7 +109,7 @@ def line(local, *, overview="Agencies did not share information.", steis="", upd
     return ["93C", "SAR", added, dp, local, steis, theme, overview, update, update_on, signed, published, public]
 
 
-def test_creates_updates_unchanged_rows_and_one_bad_row_write_nothing(empty_app):
+def test_creates_updates_unchanged_rows_and_one_bad_row_refused_alone(empty_app):
     first = csv_bytes([HEAD, line("MIX-1"), line("MIX-2", update="Panel met.", update_on="01/12/2021"),
                        line("MIX-3", steis="2021/00042"),
                        line("MIX-4", update="Scoping.", update_on="01/12/2021")])
@@ -124,22 +127,38 @@ def test_creates_updates_unchanged_rows_and_one_bad_row_write_nothing(empty_app)
     results = both(empty_app, [(first, True), (mixed, True)], who="dp_ncl")
     assert_same(results)
     reports = results[1][0]
-    assert not reports[1]["committed"]
+    assert reports[1]["committed"]
     assert [o[1] for o in reports[1]["outcomes"]] == ["unchanged", "update", "update", "update", "create", "create"]
     assert [p[:2] for p in reports[1]["problems"]] == [(8, "DP initials")]
     with empty_app().app_context():
         run(db.session, first, who="dp_ncl", commit=True)
         before = state(db.session)
-        run(db.session, mixed, who="dp_ncl", commit=True)
-        assert state(db.session) == before  # nothing written but the import's own audit event
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "review.import")) == 2
+        report = run(db.session, mixed, who="dp_ncl", commit=True)
+        assert [r.row for r in report.refused_rows] == [8]
+        after = state(db.session)
+        assert len(after["reviews"]) == 6 and len(after["updates"]) == 5
+        assert [a[0] for a in after["audit"][len(before["audit"]):]] == [
+            "review.edit", "review.update", "review.edit", "review.status", "review.edit", "review.update",
+            "review.create", "review.create", "review.update"]
+        assert [r[0] for r in after["reviews"]] == [r[0] for r in before["reviews"]] + [5, 6]
         fixed = mixed.replace(b"A1", b"AC")
         report = run(db.session, fixed, who="dp_ncl", commit=True)
         assert report.committed and [o.action for o in report.outcomes] == [
-            "unchanged", "update", "update", "update", "create", "create", "create"]
-        after = state(db.session)
-        assert len(after["reviews"]) == 7 and len(after["updates"]) == 5
-        assert [a[0] for a in after["audit"][len(before["audit"]):]] == [
-            "review.edit", "review.update", "review.edit", "review.status", "review.edit", "review.update",
-            "review.create", "review.create", "review.update", "review.create"]
+            "unchanged", "unchanged", "unchanged", "unchanged", "unchanged", "unchanged", "create"]
+        assert [a[0] for a in state(db.session)["audit"][len(after["audit"]):]] == ["review.create"]
+
+
+def test_the_icb_tracker_with_refused_incomplete_and_noted_rows_agrees(empty_app):
+    data = tracker_csv()
+    assert_same(both(empty_app, [(data, False), (data, True), (data, True)], who="dp_notts"))
+
+
+def test_accepted_partnerships_agree(empty_app):
+    keys = ("CSP:ashfield", "CSP:gedling")
+    out = []
+    for per_row in (True, False):
+        with empty_app().app_context():
+            report = run(db.session, tracker_csv(), who="national", commit=True, per_row=per_row, accept=keys)
+            out.append(([report_of(report)], state(db.session)))
+    assert_same(out)
+    assert out[0][0][0]["committed"]

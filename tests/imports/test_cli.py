@@ -23,8 +23,8 @@ def test_dry_run_then_commit_then_the_same_file_again(app, session, tmp_path):
     assert dry.exit_code == 0, dry.output
     assert "column 'CCG Code' -> Sub-ICB location code" in dry.output
     assert "row 3: old CCG code (00C NHS Darlington) -> 16C NHS North East and North Cumbria ICB - 16C" in dry.output
-    assert "2 rows; would create 2, would update 0, would leave unchanged 0; 1 remapped; 0 problems in 0 rows" in \
-        dry.output
+    assert ("2 rows; would create 2, would update 0, would leave unchanged 0; 0 to complete; 1 remapped; 0 rows "
+            "refused (0 problems)") in dry.output
     assert "Dry run: nothing was changed. The file is ready to import." in dry.output
     assert "Checking rows" in dry.output  # the progress bar's label (the bar itself needs a terminal)
     assert counts(session) == before
@@ -39,26 +39,31 @@ def test_dry_run_then_commit_then_the_same_file_again(app, session, tmp_path):
     assert author == "import (command line, ENG)"
 
 
-def test_as_a_user_their_scope_applies_and_problems_exit_1(app, session, tmp_path):
+def test_as_a_user_their_scope_applies_and_refused_rows_exit_1(app, session, tmp_path):
     path = tmp_path / "tracker.csv"
     path.write_bytes(csv_bytes(GOOD))
     before = counts(session)
     result = invoke(app, path, "--as", "dp.ncl@example.com")
     assert result.exit_code == 1
-    assert 'row 3, "CCG Code" (text): Organisation is outside your scope' in result.output
-    assert "Nothing was imported: correct the problems above and run the import again." in result.output
-    assert counts(session) == before
+    assert 'row 3, "CCG Code" (text) [refused]: Organisation is outside your scope' in result.output
+    assert "row 3 not imported: Ask the organisation's designated professional or the national team to import " \
+           "this row" in result.output
+    assert "Committed. 1 row was not imported: correct it as said above and import the file again." in result.output
+    assert counts(session) == (before[0] + 1, before[1] + 1)  # the row in scope went in
 
 
-def test_refused_files_exit_2(app, session, tmp_path):
+def test_refused_files_exit_2_and_a_formula_refuses_its_row(app, session, tmp_path):
     path = tmp_path / "tracker.xlsx"
     path.write_bytes(xlsx({"Reviews": [["CCG", "Local ref"], ["93C", "=A1"]]}))
     result = invoke(app, path, "--scope", "ENG", "--dry-run")
-    assert result.exit_code == 2 and "File refused: The file holds formulas" in result.output and "cell B2" in \
-        result.output
+    assert result.exit_code == 1 and 'row 2, "Local ref" (formula) [refused]: The cell holds a formula' in result.output
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert invoke(app, empty, "--scope", "ENG").exit_code == 2
+    header_only = tmp_path / "header.csv"
+    header_only.write_bytes(b"CCG,Local ref,Type of review\r\n")
+    result = invoke(app, header_only, "--scope", "ENG")
+    assert result.exit_code == 0 and "There is nothing to import: the file holds no review rows." in result.output
 
 
 def test_options_are_checked(app, tmp_path):

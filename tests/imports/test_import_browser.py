@@ -1,6 +1,6 @@
 """In Debian's Chromium: a designated professional uploads a legacy spreadsheet, reads the dry-run report that
-points at the bad cells, uploads the corrected file, imports it, sees the reviews; the same file again changes
-nothing."""
+points at the bad cells, imports the good rows with one commit, uploads the corrected file and imports the
+corrected row, sees the reviews; the same file again offers nothing to import."""
 
 from __future__ import annotations
 
@@ -70,23 +70,30 @@ def test_a_designated_professional_imports_a_legacy_spreadsheet(app, session, tm
         problem_rows = page.locator("#problems tr.problem").all()
         cells = [[c.inner_text() for c in row.locator("td").all()] for row in problem_rows]
         assert cells == [
-            ["5", "Date added", "number or date text", "Not a real calendar date (dates are read day first, "
-                                                       "dd/mm/yyyy): expected a date such as 03/11/2021, 3 Nov 2021 "
-                                                       "or 2021-11-03 (day first)."],
-            ["5", "Theme 1", "text", "Not on the managed theme list: expected a theme code (for example CA_NEGLECT) or "
-                                     "its label."]]
-        assert page.locator("#count-create").inner_text() == "3"
-        assert page.locator("#commit-button").count() == 0
-        assert "Nothing has changed." in page.locator("#not-ready").inner_text()
+            ["4", "Theme 1", "text", "imported as said", "A name on more than one theme list: read from the Domestic "
+             "Abuse Act list (a domestic homicide review)."],
+            ["5", "Date added", "number or date text", "row not imported", "Not a real calendar date (dates are read "
+             "day first, dd/mm/yyyy): expected a date such as 03/11/2021, 3 Nov 2021 or 2021-11-03 (day first)."],
+            ["5", "Theme 1", "text", "row not imported", "Not on the managed theme list: expected a theme code (for "
+                                                         "example CA_NEGLECT) or its label."]]
+        assert [c.inner_text() for c in page.locator("#refused-rows td").all()] == [
+            "5", "Correct Date added, Theme 1 as the problems say, then import the file again: the rows already "
+                 "imported are left as they are."]
+        assert page.locator("#count-create").inner_text() == "3" and page.locator("#count-refused").inner_text() == "1"
+        page.click("#commit-button")  # one dry run, one commit: the three good rows go in
+        page.wait_for_selector("#import-result")
+        assert page.locator("#import-result").inner_text().startswith("Imported: 3 created, 0 updated, 0 unchanged")
+        assert "1 row was not imported" in page.locator("#import-result").inner_text()
 
-        upload(page, base, good)
-        assert page.locator("#count-create").inner_text() == "4" and page.locator("#count-problems").inner_text() == "0"
+        upload(page, base, good)  # the corrected file: only the corrected row is new
+        assert [page.locator(f"#count-{k}").inner_text() for k in ("create", "update", "unchanged", "refused")] == [
+            "1", "0", "3", "0"]
         assert [r.inner_text() for r in page.locator("#remapped td:nth-child(3)").all()] == [
             "April 2021 CCG name: NHS North Central London CCG"]
         page.click("#commit-button")
         page.wait_for_selector("#import-result")
         page.screenshot(path=str(tmp_path / "2-imported.png"), full_page=True)
-        assert page.locator("#import-result").inner_text().startswith("Imported: 4 created, 0 updated, 0 unchanged")
+        assert page.locator("#import-result").inner_text().startswith("Imported: 1 created, 0 updated, 3 unchanged")
         page.click("#see-reviews")
         page.wait_for_url(re.compile(r".*/admin/review/.*"))
         listing = page.locator("table.model-list").inner_text()
@@ -96,7 +103,6 @@ def test_a_designated_professional_imports_a_legacy_spreadsheet(app, session, tm
 
         upload(page, base, good)
         assert [page.locator(f"#count-{k}").inner_text() for k in ("create", "update", "unchanged")] == ["0", "0", "4"]
-        page.click("#commit-button")
-        page.wait_for_selector("#import-result")
-        assert page.locator("#import-result").inner_text().startswith("Imported: 0 created, 0 updated, 4 unchanged")
+        assert page.locator("#commit-button").count() == 0
+        assert "no row of this file would change the tracker" in page.locator("#not-ready").inner_text()
     assert counts(session) == (before[0] + 4, before[1] + 2)

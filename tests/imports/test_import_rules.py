@@ -1,16 +1,18 @@
 """Every row goes through the form's rules and the user's scope; decisions, status, timeline and matching."""
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.imports.rows import TEMPLATE_EXAMPLE_ID
+from app.imports.rows import TEMPLATE_EXAMPLE_PREFIX
 from app.imports.template import template_csv, template_xlsx
 from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
 from app.reviews.models import Review
-from tests.imports.helpers import counts, csv_bytes, problems, run
+from tests.imports.helpers import counts, csv_bytes, notes, problems, run
 from tests.support.reviews import make_review
 
 HEAD = ["CCG Code", "Type of review", "Date added", "DP initials", "Local identifier", "Theme 1", "Brief overview"]
@@ -21,16 +23,20 @@ def row(org="93C", rtype="SAR", added="03/11/2021", dp="AB", local="NCL-1", them
     return [org, rtype, added, dp, local, theme, overview]
 
 
-def test_a_row_outside_the_users_scope_refuses_the_whole_file(session):
+def test_a_row_outside_the_users_scope_is_refused_alone(session):
     hidden = make_review(session, organisation_code="52R", local_identifier="SECRET-52R")
     before = counts(session)
     data = csv_bytes([HEAD, row(local="NCL-1"), row(org="52R", local="SECRET-52R"), row(local="NCL-2")])
     report = run(session, data, who="dp_ncl", commit=True)
     assert problems(report) == [(3, "CCG Code", "text", "Organisation is outside your scope (ICB QMJ NHS North Central "
-                                "London Integrated Care Board): nothing in this file is imported while it holds this "
-                                "row.")]
-    assert not report.committed and counts(session) == before
+                                "London Integrated Care Board): this row is not imported.")]
+    assert report.committed and counts(session) == (before[0] + 2, before[1])
+    assert [(r.row, r.next_step) for r in report.refused_rows] == [(3, (
+        "Ask the organisation's designated professional or the national team to import this row, then import the "
+        "file again: the rows already imported are left as they are."))]
     assert f"#{hidden.id}" not in str(report.to_dict())  # nothing about the other organisation's review leaks
+    session.expire_all()
+    assert session.get(type(hidden), hidden.id).version == hidden.version  # and it is never touched
 
 
 def test_roles_without_the_import_permission_are_refused(session):
@@ -61,12 +67,12 @@ def test_status_is_never_typed_it_follows_the_dates(session):
     data = csv_bytes([head, [*row(local="S-1"), "Closed", "", "", ""],
                       [*row(local="S-2"), "Open", "01/06/2022", "01/07/2022", "Public"]])
     report = run(session, data, who="dp_ncl", commit=True)
-    assert report.committed
-    assert report.notes == [
-        "Row 2: the file says closed, but the review is open. Status follows the dates (sign-off, publication, "
-        "rapid review decision); it is never typed.",
-        "Row 3: the file says open, but the review is closed. Status follows the dates (sign-off, publication, "
-        "rapid review decision); it is never typed."]
+    assert report.committed and report.notes == []
+    assert notes(report) == [
+        (2, "Status", "The file says closed; the review is imported as open, as the rules say: status follows the "
+                      "dates (sign-off, publication, rapid review decision) and is never typed."),
+        (3, "Status", "The file says open; the review is imported as closed, as the rules say: status follows the "
+                      "dates (sign-off, publication, rapid review decision) and is never typed.")]
     statuses = dict(session.execute(select(Review.local_identifier, Review.status).where(
         Review.local_identifier.in_(["S-1", "S-2"]))).all())
     assert statuses == {"S-1": "open", "S-2": "closed"}
@@ -171,15 +177,16 @@ def test_organisations_partnerships_and_themes_by_name(session):
     ])
     report = run(session, data, who="national")
     assert problems(report) == [
-        (4, "Organisation name", "text", "The name matches several organisations (06K, 06N, 07H): use the ODS code."),
-        (4, "Partnership", "text", "Not on the managed list of safeguarding partnerships, boards and CSPs: use the "
-                                   "name exactly as the tracker lists it."),
-        (5, "Theme 1", "text", "The theme's name matches several themes (CA_PHYSICAL, WT_PHYSICAL): use the theme "
-                               "code."),
-    ]
+        (4, "Organisation name", "text", "The name matches several organisations (06K, 06N, 07H): use the ODS code.")]
     assert [(m.row, m.how, m.found_as, m.code) for m in report.remapped] == [
         (5, "old CCG name", "NHS Darlington", "16C")]
-    assert [o.row for o in report.outcomes] == [2, 3]
+    assert [o.row for o in report.outcomes] == [2, 3, 5]
+    assert [(p.name, p.kind, p.rows) for p in report.new_partnerships] == [("Nowhere Board", "SAB", (4,))]
+    assert [n[:2] for n in notes(report) if n[1] == "Partnership"] == []  # case and spacing: the same name
+    assert [(n[0], n[2].split(": ")[1]) for n in notes(report) if n[1] == "Theme 1"] == [
+        (3, "read from the Domestic Abuse Act list (a domestic homicide review)."),
+        (4, "read from the Care Act list (an adult review)."),
+        (5, "read from the Care Act list (an adult review).")]  # a DHR takes the adult list after the DA Act list
     dp_report = run(session, csv_bytes([head, ["93C", "N-5", "SAR", "03/11/2021", "AB",
                                                "Rushcliffe Community Safety Partnership", "CA_NEGLECT", ""]]),
                     who="dp_ncl")
@@ -197,13 +204,39 @@ def test_a_mapping_file_names_unusual_headers(session):
 
 
 def test_the_templates_example_row_is_refused_and_the_template_imports_once_edited(session):
-    report = run(session, template_csv(), who="dp_ncl")
+    report = run(session, template_csv(), who="dp_notts")
     assert problems(report) == [(2, "Local identifier", "text", "This is the template's example row: delete it before "
                                                                 "importing.")]
-    edited = template_csv().replace(TEMPLATE_EXAMPLE_ID.encode(), b"NCL-FROM-TEMPLATE")
-    assert run(session, edited, who="dp_ncl").clean
-    xlsx = run(session, template_xlsx(session), who="dp_ncl", filename="template.xlsx")
+    lower = template_csv().replace(TEMPLATE_EXAMPLE_PREFIX.encode(), b"example-")  # the check ignores case
+    assert [p.row for p in run(session, lower, who="dp_notts").problems] == [2]
+    edited = template_csv().replace(TEMPLATE_EXAMPLE_PREFIX.encode(), b"")
+    assert run(session, edited, who="dp_notts").clean
+    xlsx = run(session, template_xlsx(session), who="dp_notts", filename="template.xlsx")
     assert (xlsx.sheet, len(xlsx.problems), xlsx.problems[0].row) == ("Reviews", 1, 2)
+
+
+def test_the_templates_legacy_example_imports_as_it_is_once_its_identifiers_are_real(session):
+    """The Legacy example sheet is a real-looking tracker: every row is refused as an example while its identifiers
+    say EXAMPLE-; without them it imports as it is (no mapping file), one rapid review to complete."""
+    book = load_workbook(io.BytesIO(template_xlsx(session)))
+    refused = run(session, template_xlsx(session), who="dp_notts", filename="template.xlsx", sheet="Legacy example")
+    assert (refused.header_row, refused.count("create")) == (2, 0)
+    assert [r.row for r in refused.refused_rows] == [3, 4, 5, 6]
+    sheet = book["Legacy example"]
+    for cells in sheet.iter_rows(min_row=3):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.value = cell.value.replace(TEMPLATE_EXAMPLE_PREFIX, "")
+    out = io.BytesIO()
+    book.save(out)
+    report = run(session, out.getvalue(), who="dp_notts", filename="legacy.xlsx", sheet="Legacy example", commit=True)
+    assert report.committed and report.count("create") == 4 and report.refused_rows == []
+    assert [(o.row, o.to_complete) for o in report.outcomes if o.to_complete] == [(6, ("Notification date",))]
+    assert report.unknown_columns == [] and {m.code for m in report.remapped} == {"52R"}
+    partnership = {r.local_identifier: r.partnership.name for r in session.scalars(
+        select(Review).where(Review.local_identifier.in_(["NSAB-SAR-21-03", "DHR-NC-2021-02"])))}
+    assert partnership == {"NSAB-SAR-21-03": "Nottinghamshire Safeguarding Adults Board",
+                           "DHR-NC-2021-02": "Nottingham Crime and Drugs Partnership"}
 
 
 def test_scrt_extract_columns_import(session):

@@ -31,7 +31,8 @@ def test_the_dry_run_reports_every_bad_cell_and_changes_nothing(session):
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "review.import"))
     assert event.actor_email == "dp.notts@example.com"
     assert event.detail.startswith("dry run of a csv file (sha256 ") and "scope QT1" in event.detail
-    assert "325 rows; would create 320" in event.detail and "10 problems in 5 rows" in event.detail
+    assert "325 rows; would create 320" in event.detail and "5 rows refused (10 problems)" in event.detail
+    assert [r.row for r in report.refused_rows] == sorted({p[0] for p in expected.problems})
     bad_1 = next(n for n, r in enumerate(rows, start=1) if len(r) > 6 and r[6] == "NOTTS-BAD-1")
     assert [(column, kind) for row, column, kind, _ in problems(report) if row == bad_1] == [
         ("Type of Review", "text"), ("Date added", "number or date text"), ("DP", "text"), ("Theme 1", "text"),
@@ -49,13 +50,16 @@ def test_a_utf8_file_with_a_bom_gives_the_same_report(session):
     assert remapped(report) == expected.remapped
 
 
-def test_a_file_with_problems_is_refused_whole_on_commit(session):
-    rows, _ = legacy_tracker(count=120)
+def test_a_commit_imports_the_good_rows_and_names_the_others_with_what_to_do(session):
+    rows, expected = legacy_tracker(count=120)
     before = counts(session)
     report = run(session, to_csv(rows), who="dp_notts", commit=True)
-    assert not report.committed and report.count("create") == 120 and len(report.problems) == 2
-    assert counts(session) == before
-    assert "would create 120" in report.summary()
+    assert report.committed and report.count("create") == 120 and len(problems(report)) == 2
+    assert counts(session)[0] == before[0] + 120 + sum(1 for s in expected.decided.values() if s == "converted")
+    assert "created 120" in report.summary() and "1 row refused (2 problems)" in report.summary()
+    assert [r.next_step for r in report.refused_rows] == [
+        "Keep one row per review: delete the repeated row, or correct its identifiers, then import the file again: "
+        "the rows already imported are left as they are."]
 
 
 def test_the_corrected_file_imports_and_the_second_import_changes_nothing(session):
@@ -121,12 +125,11 @@ def test_the_xlsx_tracker_reads_date_cells_and_excel_serials(session):
     assert remapped(report) == expected.remapped
 
 
-def test_a_formula_in_the_xlsx_tracker_refuses_the_file_naming_the_cell(session):
+def test_a_formula_in_the_xlsx_tracker_refuses_its_row_naming_the_cell(session):
     rows, _ = legacy_tracker(count=40, fixed=True)
     before = counts(session)
     report = run(session, to_xlsx(rows, formula_at=(17, 13)), who="dp_notts", commit=True)
-    assert report.refused == ("The file holds formulas, which are never imported: cell M17 (sheet 'Tracker'). Replace "
-                              "each formula by its value (copy, then paste values only) and upload the file again.")
-    assert counts(session) == before and not report.committed
-    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "review.import"))
-    assert "file refused: The file holds formulas" in event.detail
+    assert problems(report) == [(17, "Date of latest update", "formula", "The cell holds a formula, which is never "
+                                 "imported: replace it by its value (copy, then paste values only).")]
+    assert report.committed and report.count("create") == 39 and counts(session)[0] > before[0]
+    assert report.refused_rows[0].next_step.startswith("Replace each formula in Date of latest update by its value")

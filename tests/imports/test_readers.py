@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.imports.readers import ImportRefused, Limits, open_table
+from app.imports.xlsx import Formula
 
 LIMITS = Limits(max_bytes=1024 * 1024, max_rows=100, max_unpacked_bytes=5 * 1024 * 1024)
 
@@ -66,13 +67,12 @@ def test_an_empty_first_sheet_asks_for_the_sheet_name():
         open_table(data, limits=LIMITS)
 
 
-def test_formulas_are_refused_naming_the_cells():
+def test_formula_cells_are_marked_and_formula_like_csv_text_is_text():
     data = xlsx({"Reviews": [["CCG", "Local ref", "Total"], ["93C", "A-1", "=1+1"], ["93C", "A-2", "=SUM(C2)"]]})
-    with pytest.raises(ImportRefused, match=r"formulas.*cell C2, C3 \(sheet 'Reviews'\)"):
-        open_table(data, limits=LIMITS)
-    with pytest.raises(ImportRefused, match="cell B2"):
-        open_table(b"CCG,Overview\n93C,=HYPERLINK(\"http://x\")\n", limits=LIMITS)
-    open_table(b"CCG,Overview\n93C,'=HYPERLINK(\"http://x\")\n", limits=LIMITS)  # an export's neutralised cell
+    assert rows(open_table(data, limits=LIMITS))[1:] == [(2, ["93C", "A-1", Formula("=1+1")]),
+                                                         (3, ["93C", "A-2", Formula("=SUM(C2)")])]
+    table = open_table(b"CCG,Overview\n93C,=HYPERLINK(\"http://x\")\n", limits=LIMITS)
+    assert rows(table)[1] == (2, ["93C", '=HYPERLINK("http://x")'])  # in a CSV it is text; its row decides
 
 
 @pytest.mark.parametrize(("data", "message"), [

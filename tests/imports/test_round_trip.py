@@ -26,7 +26,9 @@ BOARDS = [("Camden Safeguarding Adults Board", "SAB", "QMJ"),
 def add_boards(session, *, decoys: int = 0) -> dict[str, int]:
     for n in range(decoys):  # so that the same board has another id in the other database
         session.add(Partnership(name=f"Decoy board {n}", kind="SAB", icb_code=None))
-    session.add_all([Partnership(name=name, kind=kind, icb_code=icb) for name, kind, icb in BOARDS])
+    listed = set(session.scalars(select(Partnership.name)))  # the shipped reference list holds some already
+    session.add_all([Partnership(name=name, kind=kind, icb_code=icb) for name, kind, icb in BOARDS
+                     if name not in listed])
     session.commit()
     return dict(session.execute(select(Partnership.name, Partnership.id)).all())
 

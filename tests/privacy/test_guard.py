@@ -192,8 +192,30 @@ def test_check_fields_keeps_field_order_then_kind_order_and_derives_missing_labe
 
 
 def test_identifier_fields_are_judged_more_strictly() -> None:
-    assert check_fields({"local_id": "jon.s"}) == []
-    assert [f.kind for f in check_fields({"local_id": "jon.s"}, identifier_fields=["local_id"])] == ["name"]
+    assert check_fields({"local_id": "jons"}) == []
+    assert [f.kind for f in check_fields({"local_id": "jons"}, identifier_fields=["local_id"])] == ["name"]
+
+
+@pytest.mark.parametrize("text", ["jon.s", "seen by jon.s on Monday", "Mark-T attended", "liaison with olivia_k",
+                                  "The chronology was seen by jon.s.", "Agreed with JON.S. The GP was told."])
+def test_a_forename_glued_to_an_initial_is_a_name_in_free_text_too(text) -> None:
+    assert [f.kind for f in scan_text(text)] == ["name"]
+
+
+@pytest.mark.parametrize("text", ["215-148-5463", "2151485463", "CHI 0101901232", "H&C 320 123 4567", "3998765433"])
+def test_any_ten_digits_with_a_valid_modulus_11_check_digit_are_a_patient_number(text) -> None:
+    """CHI (Scotland) and H&C (Northern Ireland) numbers use the NHS number's check digit; the range does not
+    matter (the nhs-number library calls 215-148-5463 "not an NHS number", yet a CHI-range number it is)."""
+    assert [f.kind for f in scan_text(text)] == ["nhs_number"]
+
+
+@pytest.mark.parametrize("text", ["see s.47 and s.17", "jon.s.k", "ref NHS.E.2021 agreed"])
+def test_a_dotted_code_is_not_a_forename_and_initial(text) -> None:
+    assert scan_text(text) == []
+
+
+def test_a_wrong_check_digit_is_not_a_patient_number() -> None:
+    assert scan_text("2151485464") == [] and scan_text("2510873424") == []
 
 
 SENSITIVE_VALUES = [

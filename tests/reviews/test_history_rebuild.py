@@ -130,7 +130,7 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
                                     "(:id, :at, 'review.status', 2, :changes)"),
                                {"id": n, "at": stamp, "changes": f'{{"status": {change}}}'})
         db.session.commit()
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="0008_status_history")
         rows = db.session.execute(text("SELECT review_id, status, change, valid_from, valid_to, known_from, "
                                        "known_until, theme_1 FROM review_status_interval "
                                        "ORDER BY review_id, known_from, valid_from")).all()
@@ -147,6 +147,8 @@ def test_migration_0008_gives_existing_reviews_their_history(tmp_path):
         # recreating the table for AUTOINCREMENT keeps every index (the identifier search's expression index too)
         assert db.session.execute(indexes).all() == indexes_before
         assert "ix_review_local_identifier_key" in {name for name, _ in indexes_before}
+        upgrade(directory=MIGRATIONS)  # later rebuilds of the table (0012) keep AUTOINCREMENT too
+        assert "AUTOINCREMENT" in db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'review'"))
         assert db.session.scalar(text("SELECT count(*) FROM review")) == 2
         # recreating the review table keeps the rows that point at it (no cascade on the drop)
         assert db.session.scalar(text("SELECT count(*) FROM review_theme")) == 1
