@@ -6,6 +6,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from app.admin.formatting import register_formatting
 from app.extensions import db
 from app.security.headers import csp_nonce
 
@@ -24,6 +25,7 @@ def init_admin(app: Flask) -> Admin:
     from app.admin.reviews import ReviewView
     from app.reviews.models import Review
 
+    register_formatting(app)
     admin = Admin(
         app,
         name="Safeguarding Case Review Tracker",

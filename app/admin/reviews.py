@@ -6,15 +6,22 @@ from datetime import date
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.form import rules
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from app.admin import review_actions
 from app.admin.base import ScopedModelView
 from app.admin.capped_count import CappedCount
+from app.admin.formatting import uk_date, yes_no
 from app.admin.review_filters import review_filters
-from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
+from app.admin.review_form import (
+    ReviewForm,
+    attach_violations,
+    form_sections,
+    prefill_themes,
+    set_choices,
+    to_input,
+)
 from app.extensions import db
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
@@ -24,11 +31,12 @@ from app.reviews.fields import FIELD_LABELS
 from app.reviews.identifier_search import identifier_clause
 from app.reviews.models import Review
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
-from app.reviews.types import ReviewStatus, ReviewType
+from app.reviews.types import TYPE_CHOICES, ReviewStatus, ReviewType
 from app.timezone import london_today
 from app.types import utcnow
 
-RAG_BADGE = {"red": "badge-danger", "amber": "badge-warning", "green": "badge-success"}
+RAG_TAG = {"red": "nhsuk-tag--red", "amber": "nhsuk-tag--orange", "green": "nhsuk-tag--green"}
+FORM_TEMPLATE = "admin/reviews/form.html"
 
 
 def _today() -> date:
@@ -36,13 +44,13 @@ def _today() -> date:
 
 
 def clock_badges(review: Review, *, today: date | None = None) -> Markup:
-    """Coloured badges, one per running clock, for lists and the details page."""
+    """NHS tags, one per running clock (red / orange / green, each with its words, not colour alone)."""
     clocks = review_clocks(review, today=today or _today(), config=current_app.config["CLOCKS"])
     if not clocks:
-        return Markup('<span class="text-muted">stopped</span>')
-    badge = Markup('<span class="badge {} clock-{}" title="{}: due {}">{}: {}</span>')
+        return Markup('<span class="tracker-muted">No clock running</span>')
+    tag = Markup('<strong class="nhsuk-tag {} clock-{}" title="{}: due {}">{}: {}</strong>')
     return Markup(" ").join(
-        badge.format(RAG_BADGE[c.rag], c.rag, c.label, f"{c.due:%d %b %Y}", c.label, c.summary)
+        tag.format(RAG_TAG[c.rag], c.rag, c.label, uk_date(c.due), c.label, c.summary)
         for c in sorted(clocks, key=lambda c: c.days_left)
     )
 
@@ -50,11 +58,11 @@ def clock_badges(review: Review, *, today: date | None = None) -> Markup:
 def _latest_update(view, context, model: Review, name) -> Markup:
     update = model.latest_update
     if update is None:
-        return Markup('<span class="text-muted">none yet</span>')
+        return Markup('<span class="tracker-muted">None yet</span>')
     age = (_today() - update.entry_date).days
     text = update.text if len(update.text) <= 80 else update.text[:77] + "..."
-    return Markup('{} <small class="text-muted">({}, {} days ago)</small>').format(
-        text, f"{update.entry_date:%d %b %Y}", age)
+    return Markup('{} <span class="tracker-muted">({}, {} days ago)</span>').format(text, uk_date(update.entry_date),
+                                                                                 age)
 
 
 def _type(view, context, model: Review, name) -> str:
@@ -73,34 +81,6 @@ def _identifier(view, context, model: Review, name) -> Markup:
 
 def _organisation(view, context, model: Review, name) -> str:
     return f"{model.organisation.name} ({model.organisation_code})"
-
-
-class RenderedByForm(rules.BaseRule):
-    """Hidden fields (version, CSRF token) are rendered by the form's hidden_tag(); this keeps them in the form."""
-
-    def __init__(self, *names: str):
-        super().__init__()
-        self.names = list(names)
-
-    @property
-    def visible_fields(self) -> list[str]:
-        return self.names
-
-    def __call__(self, form, form_opts=None, field_args=None):
-        return ""
-
-
-FORM_SECTIONS = [
-    rules.FieldSet(["review_type", "type_other_description", "organisation_code", "dp_initials", "partnership_id",
-                    "media_interest"], "The review"),
-    rules.FieldSet(["steis_number", "lfpse_reference", "local_identifier"], "Identifiers (at least one)"),
-    rules.FieldSet(["date_added", "incident_date", "notification_date", "overview", "theme_1", "theme_2", "theme_3"],
-                   "What happened"),
-    rules.FieldSet(["signed_off_date", "publication_status", "publication_date", "embargo_review_date", "report_url"],
-                   "Sign-off and publication"),
-    rules.FieldSet(["learning_1", "learning_2", "learning_3", "recommendations"], "Learning"),
-    RenderedByForm("version", "csrf_token"),
-]
 
 
 class ReviewView(ScopedModelView):
@@ -137,11 +117,12 @@ class ReviewView(ScopedModelView):
         "organisation": _organisation,
         "latest_update": _latest_update,
         "clocks": lambda v, c, m, n: clock_badges(m),
+        "date_added": lambda v, c, m, n: uk_date(m.date_added),
+        "media_interest": lambda v, c, m, n: yes_no(m.media_interest),
     }
     column_searchable_list = ["steis_number", "lfpse_reference", "local_identifier"]
     column_filters = review_filters()
-    form_create_rules = FORM_SECTIONS
-    form_edit_rules = FORM_SECTIONS
+    create_template = edit_template = FORM_TEMPLATE
 
     def scope_clause(self, actor):
         return in_scope(actor.scope)
@@ -170,7 +151,27 @@ class ReviewView(ScopedModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         set_choices(form, self.actor.scope)
+        if request.method == "GET":
+            form.review_type.data = request.args.get("review_type", "")
         return form
+
+    def render(self, template, **kwargs):
+        """The review form page gets its steps and sections (app/admin/review_form.py: form_sections)."""
+        if template == FORM_TEMPLATE and "form" in kwargs:
+            kwargs.update(self._form_page(kwargs["form"], creating=request.endpoint.endswith("create_view")))
+        return super().render(template, **kwargs)
+
+    @staticmethod
+    def _form_page(form, *, creating: bool) -> dict:
+        chosen = form.review_type.data or ""
+        known = chosen in {t.value for t in ReviewType}
+        step_one = creating and (request.args.get("step") == "type" or not known)
+        asked = request.method == "POST" or "continue" in request.args
+        type_error = "Choose the type of review." if step_one and asked and not known else None
+        return {"step": "type" if step_one else "fields", "creating": creating, "chosen_type": chosen,
+                "type_choices": TYPE_CHOICES, "type_error": type_error,
+                "type_label": ReviewType(chosen).label if known else "",
+                "sections": [] if step_one else form_sections(form, chosen)}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
