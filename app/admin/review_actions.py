@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, current_app, flash, request
@@ -9,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.admin.exports import export_response
+from app.admin.review_action_states import action_states
 from app.audit.models import AuditEvent
 from app.audit.service import action_label
 from app.extensions import db
@@ -22,7 +24,6 @@ from app.reviews.access import ReviewNotFound
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
-from app.reviews.lifecycle import can_close
 from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
@@ -63,18 +64,28 @@ def flash_conflict(exc: EditConflict) -> None:
                  "again.").format(str(exc), rows), "error")
 
 
-def _refused(exc: Exception) -> None:
-    if isinstance(exc, ReviewRejected):
-        for violation in exc.violations:
-            flash(violation.message, "error")
-    elif isinstance(exc, EditConflict):
-        flash_conflict(exc)
-    else:
-        flash(str(exc), "error")
+@dataclass
+class Refused:
+    """An action form the services refused: which form, what the user typed (kept), and the messages by field."""
+
+    form: str
+    values: dict
+    errors: list[tuple[str, str]]  # (field, message)
+
+    def error(self, name: str) -> list[str]:
+        """The messages of one field of the refused form."""
+        return [m for f, m in self.errors if f == name]
 
 
-def _run(view, review: Review, action, success: str):
-    """Run a review service action, commit, flash the outcome, and go back to the review's page."""
+def refuse(view, review: Review, form: str, errors: list[tuple[str, str]]):
+    """Show the review page again with the form as the user filled it and the messages (nothing was saved)."""
+    refused = Refused(form, request.form.to_dict(), errors)
+    return view.render(view.details_template, **details_context(view, review, refused=refused))
+
+
+def _run(view, review: Review, action, success, form: str):
+    """Run a review service action and commit; on success flash it and go back to the review's page, on refusal show
+    the page again with the user's input kept."""
     try:
         result = action()
         db.session.commit()
@@ -84,24 +95,30 @@ def _run(view, review: Review, action, success: str):
     except ReviewNotFound:
         db.session.rollback()
         abort(404)
-    except (ReviewRejected, EditConflict) as exc:
+    except ReviewRejected as exc:
         db.session.rollback()
-        _refused(exc)
-        return view.redirect_to(review)
+        return refuse(view, review, form, [(v.field, v.message) for v in exc.violations])
+    except EditConflict as exc:
+        db.session.rollback()
+        flash_conflict(exc)
+        return refuse(view, review, form, [])
     flash(success if not callable(success) else success(result), "success")
     return view.redirect_to(review)
 
 
-def details_context(view, review: Review) -> dict:
-    """Everything the review page shows: fields, clocks, timeline, history, allowed actions."""
+def details_context(view, review: Review, refused: Refused | None = None) -> dict:
+    """Everything the review page shows: fields, clocks, timeline, history, the actions and why any is not allowed,
+    and a refused form's input and messages."""
     actor = view.actor
     today = london_today(utcnow())
     history = db.session.scalars(
         select(AuditEvent).where(AuditEvent.review_id == review.id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(HISTORY_LIMIT)
     ).all()
-    is_rapid_open = review.review_type == ReviewType.RAPID and review.status == ReviewStatus.OPEN
+    states = action_states(review, actor)
     return {
+        "actions": states,
+        "refused": refused,
         "model": review,
         "review": review,
         "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
@@ -112,12 +129,13 @@ def details_context(view, review: Review) -> dict:
         "today": today,
         "type_label": ReviewType(review.review_type).label,
         "status_label": ReviewStatus(review.status).label,
+        "outcome_label": RAPID_OUTCOME_LABELS.get(review.rapid_outcome, review.rapid_outcome or None),
         "can_edit": actor.can(Permission.EDIT_REVIEWS),
         "can_post": actor.can(Permission.POST_UPDATES),
-        "can_decide": is_rapid_open and actor.can(Permission.EDIT_REVIEWS),
-        "can_close": review.status == ReviewStatus.OPEN and can_close(review) and actor.can(Permission.EDIT_REVIEWS),
-        "can_reopen": review.status == ReviewStatus.CLOSED and actor.can(Permission.REOPEN_REVIEWS),
-        "can_snooze": review.status == ReviewStatus.OPEN and actor.can(Permission.SNOOZE_REMINDERS),
+        "can_decide": states["decide"].allowed,
+        "can_close": states["close"].allowed,
+        "can_reopen": states["reopen"].allowed,
+        "can_snooze": states["snooze"].allowed,
         "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
         "action_statuses": RecommendationAction.STATUSES,
         "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
@@ -134,7 +152,7 @@ def add_update(view, review: Review):
     return _run(view, review, lambda: add_timeline_update(
         db.session, review=review, text=request.form.get("text", ""),
         entry_date=_parse_date(request.form.get("entry_date")), actor=actor, now=utcnow(),
-        expected_version=_version()), "Update added to the timeline.")
+        expected_version=_version()), "Update added to the timeline.", "update")
 
 
 def decide(view, review: Review):
@@ -142,12 +160,10 @@ def decide(view, review: Review):
     try:
         outcome = RapidOutcome(request.form.get("outcome", ""))
     except ValueError:
-        flash("Choose the rapid review's decision.", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "decide", [("outcome", "Choose the rapid review's decision.")])
     decision_date = _parse_date(request.form.get("decision_date"))
     if decision_date is None:
-        flash("Decision date is required (YYYY-MM-DD).", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "decide", [("decision_date", "Enter the decision date.")])
     actor = view.actor
 
     def message(created):
@@ -159,14 +175,14 @@ def decide(view, review: Review):
     return _run(view, review, lambda: review_actions.decide_rapid_review(
         db.session, review=review, outcome=outcome, decision_date=decision_date, actor=actor, now=utcnow(),
         expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None),
-        message)
+        message, "decide")
 
 
 def close(view, review: Review):
     """POST close."""
     actor = view.actor
     return _run(view, review, lambda: review_actions.close_review(
-        db.session, review=review, actor=actor, now=utcnow(), expected_version=_version()), "Review closed.")
+        db.session, review=review, actor=actor, now=utcnow(), expected_version=_version()), "Review closed.", "close")
 
 
 def reopen(view, review: Review):
@@ -174,7 +190,7 @@ def reopen(view, review: Review):
     actor = view.actor
     return _run(view, review, lambda: review_actions.reopen_review(
         db.session, review=review, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
-        expected_version=_version()), "Review reopened.")
+        expected_version=_version()), "Review reopened.", "reopen")
 
 
 def snooze(view, review: Review):
@@ -182,11 +198,10 @@ def snooze(view, review: Review):
     actor = view.actor
     until = None if request.form.get("lift") else _parse_date(request.form.get("until"))
     if not request.form.get("lift") and until is None:
-        flash("Snooze until must be a date (YYYY-MM-DD).", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "snooze", [("until", "Enter the date to snooze the reminders until.")])
     return _run(view, review, lambda: review_actions.snooze_reminders(
         db.session, review=review, until=until, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
-        expected_version=_version()), "Reminders snoozed." if until else "Snooze lifted.")
+        expected_version=_version()), "Reminders snoozed." if until else "Snooze lifted.", "snooze")
 
 
 def add_recommendation(view, review: Review):
@@ -197,7 +212,7 @@ def add_recommendation(view, review: Review):
         db.session, review=review, recommendation=form.get("recommendation", ""),
         owner_organisation=form.get("owner_organisation", ""), target_date=_parse_date(form.get("target_date")),
         status=form.get("status", "not started"), evidence=form.get("evidence"), actor=actor, now=utcnow(),
-        expected_version=_version()), "Recommendation added as an action.")
+        expected_version=_version()), "Recommendation added as an action.", "recommendation")
 
 
 def update_recommendation(view, review: Review):
@@ -208,7 +223,7 @@ def update_recommendation(view, review: Review):
         db.session, review=review, action_id=form.get("action_id", ""), status=form.get("status", ""),
         evidence=form.get("evidence"),
         target_date=_parse_date(form.get("target_date")), actor=actor, now=utcnow(),
-        expected_version=_version()), "Action updated.")
+        expected_version=_version()), "Action updated.", "recommendation-update")
 
 
 def export(view, export_type: str):

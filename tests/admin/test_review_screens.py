@@ -143,8 +143,8 @@ def test_patient_data_is_refused_on_the_field_without_echoing_it(client, session
     html = response.get_data(as_text=True)
     assert "Brief overview: contains an NHS number" in html
     assert "Local identifier: contains what looks like a person" in html
-    messages = " ".join(re.findall(r'class="invalid-feedback">(.*?)</ul>', html, re.S)
-                        + re.findall(r'alert-danger[^>]*>(.*?)</div>', html, re.S))
+    messages = " ".join(re.findall(r'class="nhsuk-error-message"[^>]*>(.*?</span>.*?)</span>', html, re.S)
+                        + re.findall(r'nhsuk-error-summary__list">(.*?)</ul>', html, re.S))
     assert "NHS number" in messages and "943" not in messages and "JonS" not in messages
     assert session.scalar(select(func.count(Review.id))) == before
 
