@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import true
 
-from app.admin.list_view import BlankFiltersIgnored
+from app.admin.list_view import NhsListBehaviour
 from app.people.actor import Actor
 from app.people.roles import Permission
 from app.people.web import current_actor
@@ -54,7 +54,7 @@ class TrackerIndexView(AccessMixin, AdminIndexView):
     """The admin home page: signed-in users only (Flask-Admin's is public by default)."""
 
 
-class ScopedModelView(AccessMixin, BlankFiltersIgnored, ModelView):
+class ScopedModelView(AccessMixin, NhsListBehaviour, ModelView):
     """A model view cut to the user's scope; subclasses say how (scope_clause) and who may write."""
 
     form_base_class = FlaskForm

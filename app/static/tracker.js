@@ -3,6 +3,9 @@
 // is optional: every page works without JavaScript.
 import { initAll } from "./nhsuk/nhsuk-frontend.min.js";
 
+// What the NHS page template does with an inline script, done here: the CSP allows no inline script.
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+
 initAll();
 
 // The review form: show only the sections and fields the chosen type needs (app/admin/review_form.py marks each
