@@ -6,6 +6,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from app.admin.error_pages import register_error_pages
 from app.admin.formatting import register_formatting
 from app.extensions import db
 from app.security.headers import csp_nonce
@@ -26,6 +27,7 @@ def init_admin(app: Flask) -> Admin:
     from app.reviews.models import Review
 
     register_formatting(app)
+    register_error_pages(app)
     admin = Admin(
         app,
         name="Safeguarding Case Review Tracker",
