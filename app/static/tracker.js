@@ -27,3 +27,14 @@ document.querySelectorAll("select[data-type-switch]").forEach((select) => {
   showFieldsForType(select);
   select.addEventListener("change", () => showFieldsForType(select));
 });
+
+// Radios that reveal their own follow-up questions (the report period pickers): only the chosen one's are shown.
+document.querySelectorAll("[data-reveal]").forEach((group) => {
+  const radios = group.querySelectorAll("input[type=radio][data-reveals]");
+  const sync = () => radios.forEach((radio) => {
+    const target = document.getElementById(radio.getAttribute("data-reveals"));
+    if (target) { target.hidden = !radio.checked; }
+  });
+  radios.forEach((radio) => radio.addEventListener("change", sync));
+  sync();
+});
