@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from app import create_app
 from app.extensions import db
-from devtools.chromium import chromium_path, launch_browser
+from devtools.chromium import LAUNCH_ARGS, chromium_path, launch_browser
 from tests.conftest import copy_database
 from tests.support.live import live_server
 from tests.support.reviews import make_review
@@ -24,7 +24,7 @@ def browser():
     if chromium_path() is None:
         pytest.skip("Chromium is not installed")
     with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
+        chromium = launch_browser(playwright, args=[*LAUNCH_ARGS, "--lang=en-GB"])  # British English interface
         yield chromium
         chromium.close()
 
