@@ -107,8 +107,10 @@ class ReviewView(ScopedModelView):
                    "latest_update", "clocks", "media_interest"]
     column_labels = {**FIELD_LABELS, "identifier": "Identifier", "organisation": "Organisation",
                      "clocks": "Clocks", "id": "No."}
-    column_sortable_list = ["id", "review_type", "status", "date_added", ("latest_update", Review.latest_update_on),
-                            ("organisation", Review.organisation_code), "media_interest"]
+    column_sortable_list = ["id", "review_type", "status", "date_added", "media_interest"]
+    # Columns shown under one name and sorted by another (indexes ix_review_latest_update_sort, ix_review_org_sort).
+    # Flask-Admin renames a ("name", Review.column) entry to the column's key, so the header never linked.
+    SORT_BY = {"latest_update": Review.latest_update_on, "organisation": Review.organisation_code}
     column_default_sort = [("date_added", True), ("id", True)]
     column_formatters = {
         "identifier": _identifier,
@@ -126,6 +128,16 @@ class ReviewView(ScopedModelView):
 
     def scope_clause(self, actor):
         return in_scope(actor.scope)
+
+    def get_sortable_columns(self):
+        return {**super().get_sortable_columns(), **self.SORT_BY}
+
+    def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
+        """Sort by the chosen column, then by number (same direction): a stable order for paging."""
+        query, joins = super()._order_by(query, joins, sort_joins, sort_field, sort_desc)
+        if sort_field is not None and sort_field is not Review.id:
+            query = query.order_by(Review.id.desc() if sort_desc else Review.id)
+        return query, joins
 
     def search_placeholder(self):
         return "StEIS number, LFPSE reference, local identifier or tracker number"
