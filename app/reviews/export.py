@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.audit.service import record
 from app.people.actor import Actor
 from app.reviews.fields import label
-from app.reviews.models import Review
+from app.reviews.models import Review, ReviewTheme
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,8 @@ def neutralise(value: Any) -> Any:
 
 
 def _theme(n: int) -> Callable[[Review], str | None]:
-    return lambda r: r.theme_codes[n - 1] if len(r.theme_codes) >= n else None
+    """Theme n as its label (the import reads labels back, and codes too)."""
+    return lambda r: r.themes[n - 1].theme.label if len(r.themes) >= n else None
 
 
 def _label(enum, value):
@@ -99,7 +100,7 @@ def _cell(value: Any) -> Any:
 
 def export_rows(query) -> Iterator[list[Any]]:
     """The rows of a review query (a legacy ORM Query) as export cells, loaded in batches of BATCH."""
-    query = query.options(selectinload(Review.latest_update), selectinload(Review.themes)).yield_per(BATCH)
+    query = query.options(selectinload(Review.latest_update), selectinload(Review.themes).selectinload(ReviewTheme.theme)).yield_per(BATCH)
     for review in query:
         yield [_cell(getter(review)) for _, _, getter in EXPORT_COLUMNS]
 
