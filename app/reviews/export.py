@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.audit.service import record
 from app.people.actor import Actor
 from app.reviews.fields import label
-from app.reviews.models import Review, ReviewTheme
+from app.reviews.models import Review
 from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -100,7 +100,7 @@ def _cell(value: Any) -> Any:
 
 def export_rows(query) -> Iterator[list[Any]]:
     """The rows of a review query (a legacy ORM Query) as export cells, loaded in batches of BATCH."""
-    query = query.options(selectinload(Review.latest_update), selectinload(Review.themes).selectinload(ReviewTheme.theme)).yield_per(BATCH)
+    query = query.options(selectinload(Review.latest_update), selectinload(Review.themes)).yield_per(BATCH)
     for review in query:
         yield [_cell(getter(review)) for _, _, getter in EXPORT_COLUMNS]
 
