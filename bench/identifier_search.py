@@ -14,6 +14,7 @@ import time
 
 from bench.databases import sqlite_database
 from bench.pages import signed_in_client
+from bench.samples import app_for
 
 
 def _time(run, repeats: int) -> tuple[float, float]:
@@ -30,11 +31,10 @@ def measure(url: str, repeats: int) -> dict[str, tuple[float, float]]:
     """Milliseconds (median, worst) for each scenario."""
     from sqlalchemy import func, select
 
-    from app import create_app
     from app.extensions import db
     from app.reviews.models import Review
 
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})
+    app = app_for(url)
     with app.app_context():
         middle = db.session.scalar(select(func.max(Review.id))) // 2
         review = db.session.get(Review, middle)

@@ -96,7 +96,7 @@ def take(out: Path, shots=SHOTS, full_page: bool = True) -> list[Path]:
         browser = launch_browser(playwright)
         try:
             for name, email, path, action in shots:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
                 page = context.new_page()
                 if email:
                     sign_in(page, base, email)

@@ -14,7 +14,7 @@ from flask import Flask, g, has_request_context
 from sqlalchemy import select
 
 from app.extensions import db
-from app.orgs.models import Theme
+from app.orgs.models import Partnership, Theme
 from app.people.roles import ROLES
 from app.reviews.types import (
     RAPID_OUTCOME_LABELS,
@@ -90,7 +90,13 @@ def _theme_list(value: Any) -> str:
     return "; ".join(labels.get(c, c) for c in codes or []) or NOT_RECORDED
 
 
+def _partnership(value: Any) -> str:
+    partnership = db.session.get(Partnership, int(value)) if str(value).isdigit() else None
+    return partnership.name if partnership else str(value)
+
+
 CHANGE_LABELS = {
+    "partnership_id": _partnership,
     "review_type": lambda v: _enum_label(ReviewType, v),
     "status": lambda v: _enum_label(ReviewStatus, v),
     "publication_status": lambda v: _enum_label(PublicationStatus, v),

@@ -158,6 +158,9 @@ FIELD_TYPES: dict[str, tuple[str, ...]] = {
     "type_other_description": (ReviewType.OTHER.value,),
     "notification_date": (ReviewType.RAPID.value,),
 }
+# Input widths (NHS nhsuk-input--width-N) that say how long an answer is expected to be.
+WIDTHS = {"dp_initials": 4, "steis_number": 10, "lfpse_reference": 20, "local_identifier": 20,
+          "type_other_description": 30}
 REQUIRED = frozenset({"review_type", "organisation_code", "date_added", "dp_initials", "theme_1"})
 REQUIRED_FOR_TYPE = {"type_other_description": ReviewType.OTHER.value, "notification_date": ReviewType.RAPID.value}
 
@@ -194,6 +197,7 @@ class FieldOnForm:
     required: bool
     types: tuple[str, ...] | None
     hidden: bool
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,8 @@ def form_sections(form: ReviewForm, review_type: str | None) -> list[SectionOnFo
             if types and _has_value(f):
                 types = None
             required = f.name in REQUIRED or REQUIRED_FOR_TYPE.get(f.name) == review_type
-            shown_fields.append(FieldOnForm(f, required, types, bool(types and review_type not in types)))
+            shown_fields.append(FieldOnForm(f, required, types, bool(types and review_type not in types),
+                                            WIDTHS.get(f.name)))
         out.append(SectionOnForm(section.title, section.hint, shown_fields, section_types,
                                  bool(section_types and review_type not in section_types)))
     return out
