@@ -12,6 +12,10 @@ import argparse
 import statistics
 import time
 
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.reviews.models import Review
 from bench.databases import sqlite_database
 from bench.pages import signed_in_client
 from bench.samples import app_for
@@ -29,11 +33,6 @@ def _time(run, repeats: int) -> tuple[float, float]:
 
 def measure(url: str, repeats: int) -> dict[str, tuple[float, float]]:
     """Milliseconds (median, worst) for each scenario."""
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-    from app.reviews.models import Review
-
     app = app_for(url)
     with app.app_context():
         middle = db.session.scalar(select(func.max(Review.id))) // 2

@@ -16,9 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyotp
+from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from app import create_app
+from app.demo.data import DEMO_PASSWORD, load_demo_data
+from app.demo.two_factor import DEMO_TOTP_KEY, enrol_demo_two_factor
+from app.extensions import db
+from app.orgs.reference import load_reference_data
+from app.types import utcnow
 from devtools.chromium import launch_browser
 from devtools.ports import free_port
 
@@ -40,15 +47,6 @@ SHOTS = [
 @contextmanager
 def demo_server(reviews: int = 160) -> Iterator[str]:
     """A demo instance on a free port; yields its base URL."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo.data import load_demo_data
-    from app.demo.two_factor import enrol_demo_two_factor
-    from app.extensions import db
-    from app.orgs.reference import load_reference_data
-    from app.types import utcnow
-
     with tempfile.TemporaryDirectory(prefix="tracker-shots-") as tmp:
         os.environ["TRACKER_INSTANCE_PATH"] = tmp
         app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/demo.db", "TESTING": False,
@@ -74,9 +72,6 @@ def demo_server(reviews: int = 160) -> Iterator[str]:
 
 def sign_in(page, base: str, email: str) -> None:
     """Sign in as a demo account (with the demo authenticator code when asked)."""
-    from app.demo.data import DEMO_PASSWORD
-    from app.demo.two_factor import DEMO_TOTP_KEY
-
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)

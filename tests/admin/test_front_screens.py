@@ -2,6 +2,8 @@
 review page's actions with their reasons, users created with the least privilege, labels instead of codes,
 sortable columns, the two-factor page, the report period chooser and the error pages."""
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -156,3 +158,15 @@ def test_error_pages_are_nhs_pages(client):
     assert "Page not found" in missing and 'lang="en"' in missing and "nhsuk-header" in missing
     refused = _html(client, "/admin/users/", 403)
     assert "You do not have access to this page" in refused and "designated professional" in refused
+
+
+def test_the_export_writes_labels_not_codes(client, session):
+    make_review(session, local_identifier="EXP-LABELS-1", themes=["TH_SUICIDE", "CA_NEGLECT"])
+    sign_in(client, "dp_ncl")
+    text = client.get("/admin/review/export/csv/?search=EXP-LABELS-1").get_data(as_text=True)
+    row = next(r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if r["Local identifier"] == "EXP-LABELS-1")
+    assert (row["Theme 1"], row["Theme 2"], row["Theme 3"]) == ("Suicide", "Neglect and acts of omission", "")
+    assert row["Type of review"].startswith("Safeguarding Adult Review") and row["Status"] == "Open"
+    assert row["Media interest"] in ("Yes", "No")
+    for code in ("TH_SUICIDE", "CA_NEGLECT", "SAR_MANDATORY", "['", "False", "True"):
+        assert code not in text, code

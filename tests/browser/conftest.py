@@ -1,4 +1,4 @@
-"""Browser fixtures: one Chromium for the whole run, and one live demo site per module (a private copy of the
+"""Browser fixtures: one Chromium for the whole tests/browser package, and one live demo site per module (a private copy of the
 template database with a few reviews of every type, served on a free loopback port) that the tests of the
 module share. Tests that change data use the function-scoped `app` with tests.support.live instead."""
 
@@ -18,9 +18,11 @@ from tests.support.live import live_server
 from tests.support.reviews import make_review
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium, started once per test run."""
+    """Debian's Chromium, started once for this package's tests. Package scope, not session: while a sync
+    Playwright runs, no other can start in the same thread, and browser tests elsewhere in the suite start their
+    own after this package is done."""
     if chromium_path() is None:
         pytest.skip("Chromium is not installed")
     with sync_playwright() as playwright:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.reviews.models import Review
 from tests.support.accounts import ACCOUNTS, PASSWORD
-from tests.support.live import browser_page, live_server
+from tests.support.live import live_server
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,8 @@ def sign_in(page, base, who):
     page.wait_for_url(re.compile(r".*/admin/$"))
 
 
-def test_designated_professional_creates_finds_and_another_icb_cannot_open(app, session):
-    with live_server(app) as base, browser_page() as page:
+def test_designated_professional_creates_finds_and_another_icb_cannot_open(app, session, page):
+    with live_server(app) as base:
         sign_in(page, base, "dp_ncl")
         page.click("nav[aria-label=Menu] >> text=Reviews")
         page.click("#create-link")
