@@ -26,7 +26,7 @@ from app.demo.two_factor import DEMO_TOTP_KEY, enrol_demo_two_factor
 from app.extensions import db
 from app.orgs.reference import load_reference_data
 from app.types import utcnow
-from devtools.chromium import launch_browser
+from devtools.chromium import LAUNCH_ARGS, launch_browser
 from devtools.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,7 +88,7 @@ def take(out: Path, shots=SHOTS, full_page: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with demo_server() as base, sync_playwright() as playwright:
-        browser = launch_browser(playwright)
+        browser = launch_browser(playwright, args=[*LAUNCH_ARGS, "--lang=en-GB"])  # dates day first
         try:
             for name, email, path, action in shots:
                 context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")

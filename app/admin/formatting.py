@@ -14,8 +14,11 @@ from flask import Flask, g, has_request_context
 from sqlalchemy import select
 
 from app.extensions import db
+from app.notifications.chasers import STAGES
+from app.notifications.reminders import ESCALATION, STALE
 from app.orgs.models import Partnership, Theme
 from app.people.roles import ROLES
+from app.people.service import scope_choices
 from app.reviews.types import (
     RAPID_OUTCOME_LABELS,
     PublicationStatus,
@@ -82,6 +85,17 @@ def theme_labels() -> dict[str, str]:
     return labels
 
 
+def scope_label(code: str | None) -> str:
+    """A scope node as users read it (Region: London (Y56)); the node list is read once per request."""
+    if has_request_context() and "scope_labels" in g:
+        labels = g.scope_labels
+    else:
+        labels = dict(scope_choices(db.session))
+        if has_request_context():
+            g.scope_labels = labels
+    return labels.get(code or "", code or "")
+
+
 def _theme_list(value: Any) -> str:
     codes = json.loads(value) if isinstance(value, str) and value.startswith("[") else value
     if isinstance(codes, str):
@@ -102,6 +116,7 @@ CHANGE_LABELS = {
     "publication_status": lambda v: _enum_label(PublicationStatus, v),
     "rapid_outcome": lambda v: RAPID_OUTCOME_LABELS.get(RapidOutcome(v), v) if v in set(RapidOutcome) else v,
     "role": role_label,
+    "scope_code": scope_label,
     "themes": _theme_list,
     "theme_codes": _theme_list,
 }
@@ -124,7 +139,17 @@ def change_value(field: str, value: Any) -> str:
     return str(value)
 
 
+EMAIL_KINDS = {STALE: "Stale-review reminder", ESCALATION: "Stale-review escalation",
+               **{code: f"Chaser: {stage.title.lower()}" for code, stage in STAGES.items()}}
+
+
+def email_kind(kind: str | None) -> str:
+    """What kind of email a notice was (a reminder, an escalation, a chaser) in words."""
+    return EMAIL_KINDS.get(kind or "", (kind or "").replace("_", " ").replace("-", " ").capitalize())
+
+
 def register_formatting(app: Flask) -> None:
     """Make the formatters available to every template."""
-    app.jinja_env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, yes_no=yes_no, role_label=role_label)
+    app.jinja_env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, yes_no=yes_no, role_label=role_label,
+                                 email_kind=email_kind)
     app.jinja_env.globals.update(role_label=role_label, change_value=change_value)

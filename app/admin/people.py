@@ -11,7 +11,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.admin.base import ScopedModelView
-from app.admin.formatting import role_label, uk_datetime
+from app.admin.formatting import role_label, scope_label, uk_datetime
 from app.extensions import db
 from app.people.lockout import account_locked, unlock_user
 from app.people.models import User
@@ -23,7 +23,7 @@ from app.types import utcnow
 
 def _locked_until(view, context, model, name):
     if model.locked_until is None or not account_locked(model, now=utcnow()):
-        return ""
+        return "No"
     return Markup('<strong class="nhsuk-tag nhsuk-tag--red">Locked</strong> until {}').format(
         uk_datetime(model.locked_until))
 
@@ -69,6 +69,7 @@ class UserView(ScopedModelView):
     column_details_list = ["email", "full_name", "roles", "scope_code", "active", "digests_enabled", "two_factor",
                            "locked_until", "last_login_at", "current_login_ip", "login_count", "create_datetime"]
     column_formatters = {"locked_until": _locked_until, "roles": _roles,
+                         "scope_code": lambda view, context, model, name: scope_label(model.scope_code),
                          "two_factor": lambda view, context, model, name: two_factor_summary(model)}
     details_template = "admin/users/details.html"
     can_export = False

@@ -167,12 +167,14 @@ REQUIRED_FOR_TYPE = {"type_other_description": ReviewType.OTHER.value, "notifica
 
 @dataclass(frozen=True)
 class FormSection:
-    """A titled group of the review form; `types`: the review types it is for (None: every type)."""
+    """A titled group of the review form; `types`: the review types it is for (None: every type); `later`: usually
+    filled in after the review is opened (folded away when creating)."""
 
     title: str
     names: tuple[str, ...]
     hint: str = ""
     types: tuple[str, ...] | None = None
+    later: bool = False
 
 
 SECTIONS = (
@@ -184,8 +186,9 @@ SECTIONS = (
                                   "theme_2", "theme_3")),
     FormSection("Sign-off and publication", ("signed_off_date", "publication_status", "publication_date",
                                              "embargo_review_date", "report_url"),
-                "Fill these in when the report is signed off. The review can then be closed.", NOT_RAPID),
-    FormSection("Learning", ("learning_1", "learning_2", "learning_3", "recommendations")),
+                "Fill these in when the report is signed off. The review can then be closed.", NOT_RAPID, later=True),
+    FormSection("Learning", ("learning_1", "learning_2", "learning_3", "recommendations"),
+                "Usually recorded when the report is finished.", later=True),
 )
 
 
@@ -209,20 +212,23 @@ class SectionOnForm:
     fields: list[FieldOnForm]
     types: tuple[str, ...] | None
     hidden: bool
+    folded: bool = False
 
 
 def _has_value(field) -> bool:
     return field.data not in (None, "", False) or bool(field.errors)
 
 
-def form_sections(form: ReviewForm, review_type: str | None) -> list[SectionOnForm]:
+def form_sections(form: ReviewForm, review_type: str | None, *, creating: bool = False) -> list[SectionOnForm]:
     """The sections and fields to show for a review type; a field that holds a value or an error is always shown
-    (nothing is cleared by hiding it)."""
+    (nothing is cleared by hiding it). Creating, the sections usually filled in later are folded (an NHS details
+    element, open when it holds a value or an error)."""
     out = []
     for section in SECTIONS:
         fields = [getattr(form, n) for n in section.names if hasattr(form, n)]
         section_types = section.types
-        if section_types and any(_has_value(f) for f in fields):
+        filled = any(_has_value(f) for f in fields)
+        if section_types and filled:
             section_types = None
         shown_fields = []
         for f in fields:
@@ -233,5 +239,6 @@ def form_sections(form: ReviewForm, review_type: str | None) -> list[SectionOnFo
             shown_fields.append(FieldOnForm(f, required, types, bool(types and review_type not in types),
                                             WIDTHS.get(f.name)))
         out.append(SectionOnForm(section.title, section.hint, shown_fields, section_types,
-                                 bool(section_types and review_type not in section_types)))
+                                 bool(section_types and review_type not in section_types),
+                                 creating and section.later and not filled))
     return out

@@ -183,7 +183,7 @@ class ReviewView(ScopedModelView):
         return {"step": "type" if step_one else "fields", "creating": creating, "chosen_type": chosen,
                 "type_choices": TYPE_CHOICES, "type_error": type_error,
                 "type_label": ReviewType(chosen).label if known else "",
-                "sections": [] if step_one else form_sections(form, chosen)}
+                "sections": [] if step_one else form_sections(form, chosen, creating=creating)}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)

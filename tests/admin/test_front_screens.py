@@ -36,6 +36,23 @@ def test_creating_a_review_asks_the_type_first_then_only_what_that_type_needs(cl
     assert re.search(r'<fieldset[^>]*data-types="[^"]*"[^>]*hidden>\s*<legend[^>]*><h2[^>]*>Sign-off', rapid)
 
 
+def test_creating_folds_away_what_is_usually_added_later_unless_it_was_filled_in(client, session):
+    sign_in(client, "dp_ncl")
+    dhr = _html(client, "/admin/review/new/?review_type=DHR")
+    folded = re.findall(r'<details class="nhsuk-details tracker-later-section"[^>]*>(.*?)</details>', dhr, re.S)
+    assert len(folded) == 2 and 'id="signed_off_date"' in folded[0] and 'id="learning_1"' in folded[1]
+    url = "/admin/review/new/?review_type=DHR"
+    refused = client.post(url, data={"csrf_token": page_token(client, url), "review_type": "DHR",
+                                     "signed_off_date": "2026-11-30", "local_identifier": "FOLD-1"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and 'value="2026-11-30"' in html
+    later = re.findall(r'<details class="nhsuk-details tracker-later-section"[^>]*>(.*?)</details>', html, re.S)
+    assert len(later) == 1 and 'id="learning_1"' in later[0]  # the sign-off section holds a value: shown open
+    review = make_review(session)
+    edit = _html(client, f"/admin/review/edit/?id={review.id}")
+    assert "tracker-later-section" not in edit and 'id="signed_off_date"' in edit  # editing: nothing folded
+
+
 def test_a_refused_save_lists_every_error_linked_to_its_field_and_keeps_the_input(client, session):
     sign_in(client, "dp_ncl")
     url = "/admin/review/new/?review_type=DHR"
@@ -103,6 +120,7 @@ def test_a_new_user_needs_a_chosen_role_and_scope_and_lists_show_labels(client, 
     for code in (">national_admin<", ">designated_professional<", ">True<", ">False<"):
         assert code not in listing, code
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", listing)  # no microseconds
+    assert "Region: London (Y56)" in listing and "England (national)" in listing  # scopes by name, not bare codes
 
 
 def test_the_history_shows_labels_not_codes(client, session):

@@ -1,6 +1,6 @@
-"""Browser fixtures: one Chromium for the whole tests/browser package, and one live demo site per module (a private copy of the
-template database with a few reviews of every type, served on a free loopback port) that the tests of the
-module share. Tests that change data use the function-scoped `app` with tests.support.live instead."""
+"""Browser fixtures: one Chromium for the whole tests/browser package, and one live demo site per module (a
+private copy of the template database with a few reviews of every type, served on a free loopback port) that the
+tests of the module share. Tests that change data use the function-scoped `app` with tests.support.live instead."""
 
 from __future__ import annotations
 
