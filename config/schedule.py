@@ -9,9 +9,11 @@ from celery.schedules import crontab
 WORKING_HOURS = "7-19"
 BEAT_SCHEDULE: dict = {
     "outbox-relay": {"task": "workflows.outbox.relay_outbox", "schedule": 30.0},
-    "stale-reminders": {"task": "workflows.reminders.send_stale_reminders",
-                        "schedule": crontab(minute=5, hour=WORKING_HOURS)},
-    "chasers": {"task": "workflows.chasers.send_chasers", "schedule": crontab(minute=15, hour=WORKING_HOURS)},
+    # Chases, stale reminders and escalations in ONE email per person (app/notifications/morning.py): the first run of
+    # the day sends the morning email, later runs only what newly fell due. The separate `stale-reminders` and
+    # `chasers` jobs still exist (same notice keys) for `flask workflows run`, but are not scheduled.
+    "daily-notices": {"task": "workflows.notices.send_daily_notices",
+                      "schedule": crontab(minute=5, hour=WORKING_HOURS)},
     # Digests report on this week / the last complete month / the last complete NHS quarter; one per person and
     # period, so the daily run only sends on the first run of a period (Monday, the 1st) or catches one up.
     "weekly-digest": {"task": "workflows.digests.send_weekly_digests", "schedule": crontab(minute=30, hour=7)},

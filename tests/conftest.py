@@ -23,6 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from app import create_app
 from app.extensions import db
 from tests.support.accounts import ACCOUNTS, create_accounts
+from tests.support.reviews import add_test_partnerships
 
 # A shared machine's load must not turn a slow example into a failure: properties are about behaviour.
 hypothesis_settings.register_profile("tracker", deadline=None)
@@ -44,6 +45,7 @@ def _migrate_and_load(url: str, instance: Path) -> None:
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         load_reference_data(db.session)
         create_accounts(db.session)
+        add_test_partnerships(db.session)
         db.session.commit()
         db.engine.dispose()
 

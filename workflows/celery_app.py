@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES: list[str] = ["workflows.reminders", "workflows.chasers", "workflows.digests", "workflows.outbox",
-                          "workflows.figures"]
+TASK_MODULES: list[str] = ["workflows.notices", "workflows.reminders", "workflows.chasers", "workflows.digests",
+                          "workflows.outbox", "workflows.figures"]
 
 
 def celery_init_app(app: Flask) -> Celery:

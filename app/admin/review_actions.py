@@ -16,11 +16,12 @@ from app.audit.service import action_label
 from app.extensions import db
 from app.notifications.plan import notification_plan
 from app.notifications.settings import NotificationSettings
+from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
-from app.reviews import recommendations
-from app.reviews.access import ReviewNotFound
+from app.reviews import links, recommendations
+from app.reviews.access import ReviewNotFound, load_review
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import label
@@ -28,7 +29,7 @@ from app.reviews.models import RecommendationAction, Review
 from app.reviews.service import EditConflict, ReviewRejected
 from app.reviews.timeline import add_update as add_timeline_update
 from app.reviews.timeline import timeline
-from app.reviews.types import RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import DHR_TYPES, RAPID_OUTCOME_LABELS, RapidOutcome, ReviewStatus, ReviewType, type_label
 from app.timezone import london_today
 from app.types import utcnow
 
@@ -95,7 +96,7 @@ def _run(view, review: Review, action, success, form: str):
     except ReviewNotFound:
         db.session.rollback()
         abort(404)
-    except ReviewRejected as exc:
+    except (ReviewRejected, links.LinkRefused) as exc:
         db.session.rollback()
         return refuse(view, review, form, [(v.field, v.message) for v in exc.violations])
     except EditConflict as exc:
@@ -104,6 +105,26 @@ def _run(view, review: Review, action, success, form: str):
         return refuse(view, review, form, [])
     flash(success if not callable(success) else success(result), "success")
     return view.redirect_to(review)
+
+
+def decision_choices() -> list[tuple[str, str]]:
+    """The decide form's choices: each outcome with each review type it may become (SAR mandatory or discretionary,
+    DHR adult or child), then no further review."""
+    out = []
+    for outcome in RapidOutcome:
+        family = outcome.family
+        if len(family) > 1:
+            out += [(f"{outcome.value}:{t.value}", ReviewType(t).label) for t in family]
+        else:
+            out.append((outcome.value, RAPID_OUTCOME_LABELS[outcome]))
+    return out
+
+
+def partnership_choices(scope) -> list[tuple[int, str]]:
+    """Active partnerships the user may choose, with their kind (the decide form's new-review partnership)."""
+    query = select(Partnership).where(Partnership.active.is_(True), scope.icb_clause(Partnership.icb_code))
+    return [(p.id, f"{p.name} ({Partnership.KINDS.get(p.kind, p.kind)})")
+            for p in db.session.scalars(query.order_by(Partnership.name))]
 
 
 def details_context(view, review: Review, refused: Refused | None = None) -> dict:
@@ -127,7 +148,10 @@ def details_context(view, review: Review, refused: Refused | None = None) -> dic
         "field_label": label,
         "action_label": action_label,
         "today": today,
-        "type_label": ReviewType(review.review_type).label,
+        "type_label": type_label(review.review_type, review.date_added),
+        "linked": links.linked_reviews(db.session, review, actor.scope),
+        "link_reasons": links.LINK_REASONS,
+        "qa_stage": review.review_type in DHR_TYPES,
         "status_label": ReviewStatus(review.status).label,
         "outcome_label": RAPID_OUTCOME_LABELS.get(review.rapid_outcome, review.rapid_outcome or None),
         "can_edit": actor.can(Permission.EDIT_REVIEWS),
@@ -138,7 +162,8 @@ def details_context(view, review: Review, refused: Refused | None = None) -> dic
         "can_snooze": states["snooze"].allowed,
         "can_track": bool(review.publication_status) and actor.can(Permission.EDIT_REVIEWS),
         "action_statuses": RecommendationAction.STATUSES,
-        "outcomes": [(o.value, RAPID_OUTCOME_LABELS[o]) for o in RapidOutcome],
+        "outcomes": decision_choices(),
+        "partnership_choices": partnership_choices(actor.scope),
         "suggested_identifiers": {o.value: suggested_identifier(review, o) or "" for o in RapidOutcome},
         "return_url": view.get_url(".index_view"),
         "notification_plan": notification_plan(db.session, review, today=today,
@@ -157,10 +182,13 @@ def add_update(view, review: Review):
 
 def decide(view, review: Review):
     """POST a rapid review decision (convert, or no further review)."""
+    code, _, subtype = request.form.get("outcome", "").partition(":")
     try:
-        outcome = RapidOutcome(request.form.get("outcome", ""))
+        outcome = RapidOutcome(code)
+        becomes = ReviewType(subtype) if subtype else None
     except ValueError:
         return refuse(view, review, "decide", [("outcome", "Choose the rapid review's decision.")])
+    partnership = request.form.get("partnership_id", "")
     decision_date = _parse_date(request.form.get("decision_date"))
     if decision_date is None:
         return refuse(view, review, "decide", [("decision_date", "Enter the decision date.")])
@@ -174,8 +202,36 @@ def decide(view, review: Review):
 
     return _run(view, review, lambda: review_actions.decide_rapid_review(
         db.session, review=review, outcome=outcome, decision_date=decision_date, actor=actor, now=utcnow(),
-        expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None),
+        expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None,
+        becomes=becomes, partnership_id=int(partnership) if partnership.isdigit() else None),
         message, "decide")
+
+
+def link(view, review: Review):
+    """POST a link to another review of the same incident (by its tracker number)."""
+    actor = view.actor
+    other_id = request.form.get("linked_review_id", "").strip().lstrip("#")
+    try:
+        other = load_review(db.session, other_id, actor.scope)
+    except ReviewNotFound:
+        return refuse(view, review, "link", [("linked_review_id", "No review with that tracker number in your area: "
+                                                                  "give the tracker number (e.g. 1234) of a review "
+                                                                  "you can see.")])
+    return _run(view, review, lambda: links.link_reviews(
+        db.session, review=review, other=other, reason=request.form.get("reason", ""), actor=actor, now=utcnow()),
+        f"Linked to review #{other.id}.", "link")
+
+
+def unlink(view, review: Review):
+    """POST removing a link between two reviews."""
+    actor = view.actor
+    try:
+        other = load_review(db.session, request.form.get("linked_review_id"), actor.scope)
+    except ReviewNotFound:
+        abort(404)
+    return _run(view, review, lambda: links.unlink_reviews(
+        db.session, review=review, other=other, actor=actor, now=utcnow()), f"Link to review #{other.id} removed.",
+        "unlink")
 
 
 def close(view, review: Review):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,7 +17,9 @@ from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.orgs.scope import Scope
 from app.reviews.fields import label
 from app.reviews.rules import ReviewInput, Violation
-from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES, ReviewType
+from app.reviews.types import DHR_TYPES, PUBLICATION_CHOICES, TYPE_CHOICES, ReviewType, type_choices
+from config.clocks import CLOCKS
+from config.review_types import PARTNERSHIP_REQUIRED_FROM
 
 THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
 
@@ -50,9 +53,15 @@ class ReviewForm(FlaskForm):
     organisation_code = SelectField(label("organisation_code"), choices=[], default="", coerce=_choice)
     date_added = _date("date_added", "Date of the decision to review / referral to the board.")
     incident_date = _date("incident_date")
+    incident_learned_date = _date(
+        "incident_learned_date",
+        "Rapid reviews: the day the partnership learned of the serious incident, when later than the incident date "
+        f"(the CSPR Panel is notified within {CLOCKS['panel_notification']['working_days']} working days of it).",
+    )
     notification_date = _date(
         "notification_date",
-        "Rapid reviews: the date the serious incident was notified (starts the 15-working-day clock).",
+        "Rapid reviews: the date the serious incident was notified (starts the "
+        f"{CLOCKS['rapid_review_due']['working_days']}-working-day clock).",
     )
     dp_initials = _text("dp_initials", "2 to 4 letters: initials only, never a name.")
     partnership_id = SelectField(label("partnership_id"), choices=[], default="", coerce=_choice)
@@ -65,6 +74,10 @@ class ReviewForm(FlaskForm):
     theme_3 = SelectField(label("theme_3"), choices=[], default="", coerce=_choice)
     media_interest = BooleanField(label("media_interest"))
     signed_off_date = _date("signed_off_date")
+    qa_submitted_date = _date("qa_submitted_date", "DHRs: sent to the Home Office Quality Assurance Panel "
+                                                   "(before publication).")
+    qa_feedback_date = _date("qa_feedback_date", "DHRs: the panel's latest feedback letter.")
+    qa_approved_date = _date("qa_approved_date", "DHRs: the panel approved the report for publication.")
     publication_status = SelectField(label("publication_status"), choices=PUBLICATION_CHOICES, default="",
                                      coerce=_choice)
     publication_date = _date("publication_date")
@@ -77,8 +90,11 @@ class ReviewForm(FlaskForm):
     version = HiddenField()
 
 
-def set_choices(form: ReviewForm, scope: Scope) -> None:
-    """Fill the drop-downs with what the user's scope allows."""
+def set_choices(form: ReviewForm, scope: Scope, on: date | None = None) -> None:
+    """Fill the drop-downs with what the user's scope allows (type names as they are on `on`: the review's date
+    added, or today for a new review)."""
+    if on is not None:
+        form.review_type.choices = [("", "Choose a type"), *type_choices(on)]
     locations = db.session.scalars(
         select(SubIcbLocation).where(scope.location_clause(SubIcbLocation.code)).order_by(SubIcbLocation.name)
     )
@@ -89,7 +105,8 @@ def set_choices(form: ReviewForm, scope: Scope) -> None:
         select(Partnership).where(Partnership.active.is_(True), scope.icb_clause(Partnership.icb_code))
         .order_by(Partnership.name)
     )
-    form.partnership_id.choices = [("", "None / not recorded")] + [(str(p.id), p.name) for p in partnerships]
+    form.partnership_id.choices = [("", "Choose a partnership")] + [
+        (str(p.id), f"{p.name} ({Partnership.KINDS.get(p.kind, p.kind)})") for p in partnerships]
     themes = [(t.code, t.label + f" ({t.applies_to})") for t in
               db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.code))]
     for field in form:
@@ -114,6 +131,7 @@ def to_input(form: ReviewForm) -> ReviewInput:
         type_other_description=form.type_other_description.data,
         date_added=form.date_added.data,
         incident_date=form.incident_date.data,
+        incident_learned_date=form.incident_learned_date.data,
         notification_date=form.notification_date.data,
         organisation_code=form.organisation_code.data or None,
         dp_initials=form.dp_initials.data,
@@ -125,6 +143,9 @@ def to_input(form: ReviewForm) -> ReviewInput:
         themes=[getattr(form, n).data for n in THEME_FIELDS if getattr(form, n).data],
         media_interest=bool(form.media_interest.data),
         signed_off_date=form.signed_off_date.data,
+        qa_submitted_date=form.qa_submitted_date.data,
+        qa_feedback_date=form.qa_feedback_date.data,
+        qa_approved_date=form.qa_approved_date.data,
         publication_date=form.publication_date.data,
         publication_status=form.publication_status.data or None,
         embargo_review_date=form.embargo_review_date.data,
@@ -153,10 +174,16 @@ def attach_violations(form: ReviewForm, violations: list[Violation]) -> list[str
 #    rules that refuse a save are in app/reviews/rules.py and are the ones that count)
 ALL_TYPES = tuple(t.value for t in ReviewType)
 NOT_RAPID = tuple(t for t in ALL_TYPES if t != ReviewType.RAPID)
-# Fields shown only for some types (everything else is shown for every type).
+DHRS = tuple(t.value for t in ReviewType if t in DHR_TYPES)
+# Fields shown only for some types (everything else is shown for every type); the rules in app/reviews/rules.py
+# refuse these fields for the other types.
 FIELD_TYPES: dict[str, tuple[str, ...]] = {
     "type_other_description": (ReviewType.OTHER.value,),
     "notification_date": (ReviewType.RAPID.value,),
+    "incident_learned_date": (ReviewType.RAPID.value,),
+    "qa_submitted_date": DHRS,
+    "qa_feedback_date": DHRS,
+    "qa_approved_date": DHRS,
 }
 # Input widths (NHS nhsuk-input--width-N) that say how long an answer is expected to be.
 WIDTHS = {"dp_initials": 4, "steis_number": 10, "lfpse_reference": 20, "local_identifier": 20,
@@ -182,9 +209,10 @@ SECTIONS = (
                                "media_interest")),
     FormSection("Identifiers", ("steis_number", "lfpse_reference", "local_identifier"),
                 "Give at least one: a StEIS number, an LFPSE reference or a local identifier."),
-    FormSection("What happened", ("date_added", "incident_date", "notification_date", "overview", "theme_1",
-                                  "theme_2", "theme_3")),
-    FormSection("Sign-off and publication", ("signed_off_date", "publication_status", "publication_date",
+    FormSection("What happened", ("date_added", "incident_date", "incident_learned_date", "notification_date",
+                                  "overview", "theme_1", "theme_2", "theme_3")),
+    FormSection("Sign-off and publication", ("signed_off_date", "qa_submitted_date", "qa_feedback_date",
+                                             "qa_approved_date", "publication_status", "publication_date",
                                              "embargo_review_date", "report_url"),
                 "Fill these in when the report is signed off. The review can then be closed.", NOT_RAPID, later=True),
     FormSection("Learning", ("learning_1", "learning_2", "learning_3", "recommendations"),
@@ -219,6 +247,12 @@ def _has_value(field) -> bool:
     return field.data not in (None, "", False) or bool(field.errors)
 
 
+def _partnership_required(form: ReviewForm) -> bool:
+    """The partnership is required for reviews added on or after the cut-over date (app/reviews/rules.py)."""
+    added = form.date_added.data
+    return added is None or added >= PARTNERSHIP_REQUIRED_FROM
+
+
 def form_sections(form: ReviewForm, review_type: str | None, *, creating: bool = False) -> list[SectionOnForm]:
     """The sections and fields to show for a review type; a field that holds a value or an error is always shown
     (nothing is cleared by hiding it). Creating, the sections usually filled in later are folded (an NHS details
@@ -235,7 +269,8 @@ def form_sections(form: ReviewForm, review_type: str | None, *, creating: bool =
             types = FIELD_TYPES.get(f.name)
             if types and _has_value(f):
                 types = None
-            required = f.name in REQUIRED or REQUIRED_FOR_TYPE.get(f.name) == review_type
+            required = (f.name in REQUIRED or REQUIRED_FOR_TYPE.get(f.name) == review_type
+                        or (f.name == "partnership_id" and _partnership_required(form)))
             shown_fields.append(FieldOnForm(f, required, types, bool(types and review_type not in types),
                                             WIDTHS.get(f.name)))
         out.append(SectionOnForm(section.title, section.hint, shown_fields, section_types,

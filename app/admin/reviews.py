@@ -29,9 +29,11 @@ from app.reviews.access import in_scope
 from app.reviews.clocks import review_clocks
 from app.reviews.fields import FIELD_LABELS
 from app.reviews.identifier_search import identifier_clause
+from app.reviews.links import duplicate_warnings
 from app.reviews.models import Review
+from app.reviews.rules import save_warnings
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
-from app.reviews.types import TYPE_CHOICES, ReviewStatus, ReviewType
+from app.reviews.types import ReviewStatus, ReviewType, type_choices, type_label, type_short
 from app.timezone import london_today
 from app.types import utcnow
 
@@ -66,7 +68,7 @@ def _latest_update(view, context, model: Review, name) -> Markup:
 
 
 def _type(view, context, model: Review, name) -> str:
-    return ReviewType(model.review_type).short
+    return type_short(model.review_type, model.date_added)
 
 
 def _status(view, context, model: Review, name) -> str:
@@ -81,6 +83,13 @@ def _identifier(view, context, model: Review, name) -> Markup:
 
 def _organisation(view, context, model: Review, name) -> str:
     return f"{model.organisation.name} ({model.organisation_code})"
+
+
+def flash_save_warnings(review: Review, data, scope) -> None:
+    """Flash what a saved review is warned about: a late CSPR Panel notification, a possible duplicate."""
+    for warning in save_warnings(data, clocks=current_app.config["CLOCKS"]) + duplicate_warnings(
+            db.session, review=review, scope=scope):
+        flash(warning.message, "warning")
 
 
 class ReviewView(ScopedModelView):
@@ -162,7 +171,7 @@ class ReviewView(ScopedModelView):
     # -- forms
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=_today())
         if request.method == "GET":
             form.review_type.data = request.args.get("review_type", "")
         return form
@@ -181,13 +190,13 @@ class ReviewView(ScopedModelView):
         asked = request.method == "POST" or "continue" in request.args
         type_error = "Choose the type of review." if step_one and asked and not known else None
         return {"step": "type" if step_one else "fields", "creating": creating, "chosen_type": chosen,
-                "type_choices": TYPE_CHOICES, "type_error": type_error,
-                "type_label": ReviewType(chosen).label if known else "",
+                "type_choices": type_choices(_today()), "type_error": type_error,
+                "type_label": type_label(chosen, _today()) if known else "",
                 "sections": [] if step_one else form_sections(form, chosen, creating=creating)}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        set_choices(form, self.actor.scope)
+        set_choices(form, self.actor.scope, on=obj.date_added if obj is not None else _today())
         if request.method == "GET" and obj is not None:
             prefill_themes(form, obj.theme_codes)
         return form
@@ -196,6 +205,7 @@ class ReviewView(ScopedModelView):
         try:
             review = create_review(db.session, data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
+            flash_save_warnings(review, to_input(form), self.actor.scope)
         except ReviewRejected as exc:
             db.session.rollback()
             for message in attach_violations(form, exc.violations):
@@ -212,6 +222,7 @@ class ReviewView(ScopedModelView):
             update_review(db.session, review=model, expected_version=form.version.data or None,
                           data=to_input(form), actor=self.actor, now=utcnow())
             db.session.commit()
+            flash_save_warnings(model, to_input(form), self.actor.scope)
         except ReviewRejected as exc:
             db.session.rollback()
             for message in attach_violations(form, exc.violations):
@@ -243,6 +254,7 @@ class ReviewView(ScopedModelView):
     # The permission each action form needs: a role without it gets 403 before any input is read (the services
     # check again). Without this, a refused role saw "fill in the form" errors instead of a refusal.
     ACTION_PERMISSIONS = {"add_update_view": Permission.POST_UPDATES, "decide_view": Permission.EDIT_REVIEWS,
+                          "link_view": Permission.EDIT_REVIEWS, "unlink_view": Permission.EDIT_REVIEWS,
                           "close_view": Permission.EDIT_REVIEWS, "reopen_view": Permission.REOPEN_REVIEWS,
                           "snooze_view": Permission.SNOOZE_REMINDERS,
                           "add_recommendation_view": Permission.EDIT_REVIEWS,
@@ -267,6 +279,14 @@ class ReviewView(ScopedModelView):
     @expose("/decide/", methods=("POST",))
     def decide_view(self):
         return review_actions.decide(self, self.get_one(request.form.get("id")))
+
+    @expose("/link/", methods=("POST",))
+    def link_view(self):
+        return review_actions.link(self, self.get_one(request.form.get("id")))
+
+    @expose("/unlink/", methods=("POST",))
+    def unlink_view(self):
+        return review_actions.unlink(self, self.get_one(request.form.get("id")))
 
     @expose("/close/", methods=("POST",))
     def close_view(self):

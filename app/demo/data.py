@@ -25,7 +25,7 @@ from app.reviews.models import Review
 from app.reviews.rules import ReviewInput
 from app.reviews.service import create_review
 from app.reviews.timeline import add_update
-from app.reviews.types import PublicationStatus, RapidOutcome, ReviewType
+from app.reviews.types import COMMISSIONING_KIND, PublicationStatus, RapidOutcome, ReviewType
 
 # Public by design (README); production refuses demo data. The generator below is seeded fake data (B311).
 DEMO_PASSWORD = "kestrel-harbour-lantern-42"  # nosec B105
@@ -85,28 +85,95 @@ def demo_loaded(session: Session) -> bool:
     return session.scalar(select(Review.id).where(Review.local_identifier.like(f"{DEMO_MARKER}%")).limit(1)) is not None
 
 
-def _load_partnerships(session: Session) -> int:
-    """One board, partnership and CSP per local authority area in the ONS CCG-to-LAD lookup (demo names)."""
-    created = 0
-    seen: set[str] = set()
+UPPER_TIER_PREFIXES = ("E06", "E08", "E09")  # unitary authorities, metropolitan districts, London boroughs
+KIND_SUFFIX = {"SAB": "Safeguarding Adults Board", "LSCP": "Safeguarding Children Partnership",
+               "CSP": "Community Safety Partnership"}
+
+
+@dataclass(frozen=True)
+class DemoPartnership:
+    """A partnership the demo creates: its name, kind, ICB, and the sub-ICB locations (CCGs) whose area it covers."""
+
+    name: str
+    kind: str
+    icb_code: str
+    locations: frozenset[str]
+
+
+def _ccg_area_name(ccg_name: str) -> str:
+    return ccg_name.removeprefix("NHS ").removesuffix(" CCG").strip()
+
+
+def partnerships_from_reference(session: Session) -> list[DemoPartnership]:
+    """Partnerships built from the ONS CCG-to-local-authority lookup, at the level each sits at.
+
+    Safeguarding Adults Boards and children's safeguarding partnerships are set up by upper-tier authorities: a
+    unitary authority, metropolitan district or London borough has its own; the districts of a two-tier county
+    share the county's, approximated here by the 2021 CCG covering most of the district (CCGs were mostly coterminous
+    with counties after the April 2021 mergers). Community Safety Partnerships are per district (Crime and Disorder
+    Act 1998 s5). Names follow the usual pattern; they are not checked against each board's own name."""
     with (REFERENCE_DIR / "ccg2021_to_lad2021_lsoa_counts.csv").open(encoding="utf-8") as fh:
-        rows = sorted(csv.DictReader(fh), key=lambda r: (r["lad_name"], -int(r["lsoa11_count"])))
+        rows = list(csv.DictReader(fh))
+    main_ccg: dict[str, dict] = {}
+    covers: dict[str, set[str]] = {}
     for row in rows:
-        lad = row["lad_name"]
-        if lad in seen:
+        covers.setdefault(row["lad_name"], set()).add(row["ccg_ods_code"])
+        best = main_ccg.get(row["lad_name"])
+        if best is None or int(row["lsoa11_count"]) > int(best["lsoa11_count"]):
+            main_ccg[row["lad_name"]] = row
+    icb_of = dict(session.execute(select(SubIcbLocation.code, SubIcbLocation.icb_code)).all())
+    areas: dict[tuple[str, str], tuple[str, set[str]]] = {}  # (kind, area name) -> (icb, locations)
+    for lad, row in sorted(main_ccg.items()):
+        icb = icb_of.get(row["ccg_ods_code"])
+        if icb is None:
             continue
-        seen.add(lad)
-        location = session.get(SubIcbLocation, row["ccg_ods_code"])
-        if location is None:
-            continue
-        for kind, suffix in (("SAB", "Safeguarding Adults Board"), ("LSCP", "Safeguarding Children Partnership"),
-                             ("CSP", "Community Safety Partnership")):
-            name = f"{lad} {suffix} (demo)"
-            if session.scalar(select(Partnership.id).where(Partnership.name == name)) is None:
-                session.add(Partnership(name=name, kind=kind, icb_code=location.icb_code, active=True))
-                created += 1
+        upper = lad if row["lad_ons_code"].startswith(UPPER_TIER_PREFIXES) else _ccg_area_name(row["ccg_name"])
+        for kind, area in (("SAB", upper), ("LSCP", upper), ("CSP", lad)):
+            entry = areas.setdefault((kind, area), (icb, set()))
+            entry[1].update(code for code in covers[lad] if code in icb_of)
+    return [DemoPartnership(f"{area} {KIND_SUFFIX[kind]}", kind, icb, frozenset(locations))
+            for (kind, area), (icb, locations) in sorted(areas.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+
+def _load_partnerships(session: Session, partnerships: list[DemoPartnership] | None = None) -> int:
+    """Add the demo's partnerships that are not on the managed list yet (by name); returns how many were added.
+
+    When the managed list already holds partnerships (the reference list loaded by `flask reference load`), the
+    demo uses those and adds none: pass `partnerships` to load a list of your own."""
+    if partnerships is None:
+        if session.scalar(select(Partnership.id).limit(1)) is not None:
+            return 0
+        partnerships = partnerships_from_reference(session)
+    known = set(session.scalars(select(Partnership.name)))
+    created = 0
+    for p in partnerships:
+        if p.name not in known:
+            session.add(Partnership(name=p.name, kind=p.kind, icb_code=p.icb_code, active=True))
+            known.add(p.name)
+            created += 1
     session.flush()
     return created
+
+
+def _partnership_picker(session: Session, partnerships: list[DemoPartnership] | None):
+    """pick(location, kind) -> the id of a partnership of that kind covering the location (by area, else ICB)."""
+    ids = dict(session.execute(select(Partnership.name, Partnership.id).where(Partnership.active.is_(True))).all())
+    by_location: dict[tuple[str, str], list[int]] = {}
+    for p in partnerships or ():
+        for code in p.locations:
+            if p.name in ids:
+                by_location.setdefault((code, p.kind), []).append(ids[p.name])
+    by_icb: dict[tuple[str, str], list[int]] = {}
+    for pid, kind, icb in session.execute(select(Partnership.id, Partnership.kind, Partnership.icb_code)
+                                          .where(Partnership.active.is_(True)).order_by(Partnership.id)):
+        by_icb.setdefault((icb or "", kind), []).append(pid)
+
+    def pick(rng: random.Random, location: SubIcbLocation, kind: str) -> int | None:
+        pool = (by_location.get((location.code, kind)) or by_icb.get((location.icb_code, kind))
+                or by_icb.get(("", kind)))
+        return rng.choice(sorted(pool)) if pool else None
+
+    return pick
 
 
 def _load_users(session: Session, now: datetime) -> int:
@@ -170,10 +237,14 @@ def _maybe_close(rng: random.Random, data: ReviewInput, rtype: ReviewType, today
         data.learning_1 = rng.choice(LEARNING)
 
 
-def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed: int = 20211001) -> DemoReport:
-    """Create the demo partnerships, users and reviews (once); the caller commits."""
+def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed: int = 20211001,
+                   partnerships: list[DemoPartnership] | None = None) -> DemoReport:
+    """Create the demo partnerships (unless the managed list has some, or use `partnerships`), users and reviews
+    (once); the caller commits."""
     report = DemoReport()
-    report.partnerships = _load_partnerships(session)
+    if partnerships is None and session.scalar(select(Partnership.id).limit(1)) is None:
+        partnerships = partnerships_from_reference(session)
+    report.partnerships = _load_partnerships(session, partnerships)
     report.users = _load_users(session, now)
     if demo_loaded(session):
         report.skipped = True
@@ -183,9 +254,7 @@ def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed:
     actor = system_actor(scope_for_code(session, ENGLAND_CODE), name="demo-loader")
     locations = list(session.scalars(select(SubIcbLocation).order_by(SubIcbLocation.code)))
     favoured = [loc for loc in locations if loc.icb_code in {"QMJ", "QT1", "QF7"} or loc.code == "02Q"]
-    partnerships: dict[str, list[int]] = {}
-    for p in session.scalars(select(Partnership).order_by(Partnership.id)):
-        partnerships.setdefault(p.icb_code or "", []).append(p.id)
+    pick_partnership = _partnership_picker(session, partnerships)
     themes = {"adult": [], "child": [], "any": []}
     for t in session.scalars(select(Theme).order_by(Theme.code)):
         themes["child" if t.applies_to == "child" else "adult" if t.applies_to == "adult" else "any"].append(t.code)
@@ -198,13 +267,14 @@ def load_demo_data(session: Session, *, now: datetime, reviews: int = 420, seed:
         if rtype == ReviewType.RAPID and rng.random() < 0.15:
             added = today - timedelta(days=rng.randint(1, 25))
         pool = themes["child" if rtype in (ReviewType.CSPR, ReviewType.RAPID) else "adult"] + themes["any"]
-        data = _review_input(rng, n, rtype, location, rng.choice(partnerships.get(location.icb_code, [None])),
-                             rng.sample(pool, rng.randint(1, 3)), added, today)
+        partnership_id = pick_partnership(rng, location, COMMISSIONING_KIND.get(rtype, "SAB"))
+        data = _review_input(rng, n, rtype, location, partnership_id, rng.sample(pool, rng.randint(1, 3)), added,
+                             today)
         _maybe_close(rng, data, rtype, today)
         review = create_review(session, data=data, actor=actor, now=now)
         _add_updates(session, rng, review, actor, now)
         if rtype == ReviewType.RAPID:
-            _maybe_decide(session, rng, review, actor, now)
+            _maybe_decide(session, rng, review, actor, now, lambda kind, loc=location: pick_partnership(rng, loc, kind))
         report.reviews += 1
     return report
 
@@ -220,13 +290,15 @@ def _add_updates(session: Session, rng: random.Random, review: Review, actor, no
                    expected_version=None)
 
 
-def _maybe_decide(session: Session, rng: random.Random, review: Review, actor, now: datetime) -> None:
+def _maybe_decide(session: Session, rng: random.Random, review: Review, actor, now: datetime, partnership_of) -> None:
     today = now.date()
     notified = review.notification_date
     if (today - notified).days < 20 and rng.random() < 0.7:
-        return  # still inside (or just past) its 15 working days: left open so the clock shows
+        return  # still inside (or just past) its working-day deadline: left open so the clock shows
     decided = min(today, notified + timedelta(days=rng.randint(14, 30)))
     outcome = rng.choices([RapidOutcome.CSPR, RapidOutcome.NO_FURTHER_REVIEW, RapidOutcome.SAR, RapidOutcome.DHR],
                           weights=[45, 40, 10, 5])[0]
+    becomes = rng.choice(outcome.family) if outcome.family else None
+    partnership_id = partnership_of(COMMISSIONING_KIND[becomes]) if becomes else None
     decide_rapid_review(session, review=review, outcome=outcome, decision_date=decided, actor=actor, now=now,
-                        expected_version=None)
+                        expected_version=None, becomes=becomes, partnership_id=partnership_id)

@@ -28,7 +28,8 @@ from app.reviews.types import RapidOutcome
 TEMPLATE_EXAMPLE_ID = "EXAMPLE-ROW-DELETE-ME"
 TEXT_FIELDS = ("type_other_description", "steis_number", "lfpse_reference", "local_identifier", "overview",
                "report_url", "learning_1", "learning_2", "learning_3", "recommendations")
-DATE_FIELDS = ("date_added", "incident_date", "notification_date", "signed_off_date", "publication_date",
+DATE_FIELDS = ("date_added", "incident_date", "incident_learned_date", "notification_date", "signed_off_date",
+               "qa_submitted_date", "qa_feedback_date", "qa_approved_date", "publication_date",
                "embargo_review_date")
 THEME_TARGETS = ("theme_1", "theme_2", "theme_3")
 # The file column a rule's field is reported on (first one the file has).

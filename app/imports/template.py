@@ -16,6 +16,7 @@ from app.imports.headers import TARGETS
 from app.imports.rows import TEMPLATE_EXAMPLE_ID
 from app.orgs.models import Theme
 from app.reviews.types import TYPE_SHORT, RapidOutcome
+from config.clocks import CLOCKS
 
 # The columns of the template, in order (every one is also a column of the tracker's export).
 TEMPLATE_TARGETS = (
@@ -43,7 +44,8 @@ GUIDANCE = {
     "organisation_code": "The sub-ICB location (CCG) ODS code, e.g. 93C. Old CCG codes (e.g. 00C) and names are "
                          "mapped to today's sub-ICB location.",
     "date_added": "Day first: 03/11/2021, 3 Nov 2021, 03-Nov-21 or 2021-11-03; real date cells are read too.",
-    "notification_date": "Rapid reviews only (starts the 15-working-day clock).",
+    "notification_date": f"Rapid reviews only (starts the {CLOCKS['rapid_review_due']['working_days']}-working-day "
+                         "clock).",
     "dp_initials": "2 to 4 letters: initials only, never a name.",
     "partnership": "The partnership's name exactly as the tracker lists it.",
     "steis_number": "Year/five digits, e.g. 2021/12345. At least one identifier is required.",

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from app.imports.readers import EXCEL_1900
-from app.reviews.types import TYPE_LABELS, TYPE_SHORT, PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType, type_names
 
 NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -160,7 +160,7 @@ def parse_bool(value: Any) -> bool | None:
 def _type_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for rtype in ReviewType:
-        for text in (rtype.value, TYPE_LABELS[rtype], TYPE_SHORT[rtype]):
+        for text in type_names(rtype):
             names[fold(text)] = rtype.value
     extra = {
         "SAR": ["safeguarding adult review", "safeguarding adults review", "mandatory sar", "sar mandatory",

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.notifications.chasers import send_chasers
 from app.notifications.digests import send_digests
+from app.notifications.morning import send_daily_notices
 from app.notifications.reminders import send_stale_reminders
 from app.notifications.settings import NotificationSettings
 from app.timezone import LONDON
 
 SCANS: dict[str, Callable] = {
+    "daily-notices": send_daily_notices,  # first: `run all` sends the combined email, the next two then find nothing
     "stale-reminders": send_stale_reminders,
     "chasers": send_chasers,
     "weekly-digest": partial(send_digests, kind="weekly"),
@@ -25,6 +27,7 @@ JOB_NAMES = (*SCANS, "relay")
 
 # The Celery task of each job (the names in config/schedule.py BEAT_SCHEDULE).
 TASKS = {
+    "daily-notices": "workflows.notices.send_daily_notices",
     "stale-reminders": "workflows.reminders.send_stale_reminders",
     "chasers": "workflows.chasers.send_chasers",
     "weekly-digest": "workflows.digests.send_weekly_digests",

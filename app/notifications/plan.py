@@ -12,13 +12,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.notifications.chasers import STAGES
+from app.notifications.chasers import steps_to_come
 from app.notifications.models import NotificationNotice, OutboxMessage
 from app.notifications.periods import due_period, month_of
 from app.notifications.recipients import NATIONAL_ADMIN, Directory, Recipient
 from app.notifications.reminders import ESCALATION, STALE, counted_rounds, cycle_start
 from app.notifications.settings import NotificationSettings
-from app.reviews.calendar import working_days
 from app.reviews.clocks import review_clocks
 from app.reviews.models import Review
 from app.reviews.types import ReviewStatus
@@ -116,25 +115,9 @@ def _chase_plan(review, today, config, dps, leads, noticed) -> list[PlannedEmail
     lead_days = config.knobs["rapid_review_lead_working_days"]
     plan = []
     for clock in review_clocks(review, today=today, config=config.clocks):
-        if clock.kind == "rapid_review_due":
-            steps = [("rapid-approaching", working_days().add_working_days(clock.due, -lead_days)),
-                     ("rapid-due", clock.due), ("rapid-overdue", clock.due + timedelta(days=1))]
-            if clock.days_left < 0:
-                steps = steps[2:]
-            elif clock.days_left == 0:
-                steps = steps[1:]
-        elif clock.kind == "embargo_review":
-            steps = [("embargo-review", clock.due)]
-        elif clock.kind == "sign_off_expected":
-            steps = [("sign-off-overdue", clock.due + timedelta(days=1))]
-        elif clock.kind == "publication_chase":
-            steps = [("publication-overdue", clock.due + timedelta(days=1))]
-        else:
-            continue
-        for code, when in steps:
-            if (code, clock.due) in noticed:
+        for stage, when in steps_to_come(clock, lead_working_days=lead_days):
+            if (stage.code, clock.due) in noticed:
                 continue
-            stage = STAGES[code]
             people = dps + (leads if stage.tell_leads or not dps else [])
             plan.append(PlannedEmail(max(when, today), _names(people),
                                      f"{stage.title} (due {clock.due:%d %b %Y}): deadline email, always sent"))

@@ -11,13 +11,15 @@ A person gets ONE email a day listing all their stale reviews.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.notifications.grouped import queue_grouped
 from app.notifications.models import NotificationNotice
-from app.notifications.outbox import Email, JobReport, Notice, send_grouped
+from app.notifications.outbox import Email, JobReport, Notice
 from app.notifications.recipients import Directory, Recipient
 from app.notifications.render import ReviewLine, plural, render, review_line
 from app.notifications.settings import NotificationSettings
@@ -88,15 +90,21 @@ def _round_due(rounds: list[date], today: date, interval: int) -> bool:
     return not rounds or rounds[-1] + timedelta(days=interval) <= today
 
 
-def send_stale_reminders(session: Session, *, now: datetime, settings: NotificationSettings) -> JobReport:
-    """Queue today's stale reminders (one email per designated professional) and escalations (one per lead)."""
-    today = london_today(now)
+@dataclass
+class StaleNotices:
+    """Today's stale reminders (to designated professionals) and escalations (to regional leads), per person."""
+
+    to_dp: dict[int, list[tuple[Notice, ReviewLine]]] = field(default_factory=lambda: defaultdict(list))
+    to_lead: dict[int, list[tuple[Notice, ReviewLine]]] = field(default_factory=lambda: defaultdict(list))
+    people: dict[int, Recipient] = field(default_factory=dict)
+
+
+def collect_stale(session: Session, *, today: date, settings: NotificationSettings,
+                  directory: Directory) -> StaleNotices:
+    """Decide today's stale reminders and escalations (nothing is written: the caller claims the notices)."""
     knobs = settings.knobs
     interval, escalate_after = knobs["stale_reminder_interval_days"], knobs["stale_escalate_after_reminders"]
-    directory = Directory(session)
-    to_dp: dict[int, list[tuple[Notice, ReviewLine]]] = defaultdict(list)
-    to_lead: dict[int, list[tuple[Notice, ReviewLine]]] = defaultdict(list)
-    people: dict[int, Recipient] = {}
+    found = StaleNotices()
     reachable = Review.organisation_code.in_(directory.notifiable_locations())
     query = stale_reviews_query(today=today, settings=settings).where(reachable).execution_options(yield_per=BATCH)
     for review, all_rounds in _streamed_with_rounds(session, query):
@@ -113,8 +121,8 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
             else:
                 why = NO_DP
             for lead in directory.regional_leads(review.organisation_code):
-                people[lead.user_id] = lead
-                to_lead[lead.user_id].append((
+                found.people[lead.user_id] = lead
+                found.to_lead[lead.user_id].append((
                     Notice(f"escalate:{review.id}:{lead.user_id}:{start.isoformat()}", ESCALATION, review.id,
                            lead.user_id, start),
                     review_line(review, settings, clock, why)))
@@ -122,15 +130,22 @@ def send_stale_reminders(session: Session, *, now: datetime, settings: Notificat
         note = (f"Reminder {number}: the regional lead has been told" if escalate else
                 f"Reminder {number} of {escalate_after} before the regional lead is told")
         for dp in dps:
-            people[dp.user_id] = dp
-            to_dp[dp.user_id].append((
+            found.people[dp.user_id] = dp
+            found.to_dp[dp.user_id].append((
                 Notice(f"stale:{review.id}:{dp.user_id}:{today.isoformat()}", STALE, review.id, dp.user_id, today),
                 review_line(review, settings, clock, note)))
+    return found
+
+
+def send_stale_reminders(session: Session, *, now: datetime, settings: NotificationSettings) -> JobReport:
+    """Queue today's stale reminders (one email per designated professional) and escalations (one per lead)."""
+    today = london_today(now)
+    found = collect_stale(session, today=today, settings=settings, directory=Directory(session))
     report = JobReport("stale-reminders", [])
-    for groups, template, prefix in ((to_dp, "stale_reminder", "stale-reminders"),
-                                     (to_lead, "stale_escalation", "stale-escalation")):
+    for groups, template, prefix in ((found.to_dp, "stale_reminder", "stale-reminders"),
+                                     (found.to_lead, "stale_escalation", "stale-escalation")):
         for user_id, items in groups.items():
-            _queue(session, report, people[user_id], items, template, prefix, settings, today, now)
+            _queue(session, report, found.people[user_id], items, template, prefix, settings, today, now)
     return report
 
 
@@ -154,7 +169,6 @@ def escalation_intro(person: Recipient, lines: list[ReviewLine]) -> str:
 def _queue(session: Session, report: JobReport, person: Recipient, items: list[tuple[Notice, ReviewLine]],
            template: str, prefix: str, settings: NotificationSettings, today: date, now: datetime) -> None:
     lines_by_key = {notice.key: line for notice, line in items}
-    made: list[tuple[Email, int]] = []
 
     def compose(claimed: list[Notice]) -> Email:
         lines = sorted((lines_by_key[n.key] for n in claimed), key=lambda ln: (ln.clock.days_left if ln.clock else 0,
@@ -172,13 +186,7 @@ def _queue(session: Session, report: JobReport, person: Recipient, items: list[t
                             interval_days=settings.knobs["stale_reminder_interval_days"],
                             escalate_after=settings.knobs["stale_escalate_after_reminders"],
                             intro=escalation_intro(person, lines))
-        email = Email(kind=template, to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
-                      html=html)
-        made.append((email, len(claimed)))
-        return email
+        return Email(kind=template, to_address=person.email, to_user_id=person.user_id, subject=subject, text=text,
+                     html=html)
 
-    outbox_id = send_grouped(session, prefix=prefix, notices=[n for n, _ in items], render=compose, today=today,
-                             now=now)
-    if made:
-        report.notices += made[-1][1]
-        report.add(outbox_id, made[-1][0])
+    queue_grouped(session, report, prefix=prefix, notices=[n for n, _ in items], compose=compose, today=today, now=now)

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from app.notifications.settings import NotificationSettings
 from app.reviews.clocks import ClockState
 from app.reviews.export import neutralise
-from app.reviews.types import ReviewType
+from app.reviews.types import type_short
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 RAG_COLOURS = {"red": "#d5281b", "amber": "#b35a00", "green": "#007f3b"}
@@ -93,7 +93,7 @@ def review_line(
     return ReviewLine(
         id=review.id,
         identifier=review.identifier,
-        type_short=ReviewType(review.review_type).short,
+        type_short=type_short(review.review_type, review.date_added),
         organisation=_organisation(review),
         date_added=review.date_added,
         url=settings.review_url(review.id),

@@ -20,7 +20,7 @@ from app.reviews.service import (
     input_from_review,
     record_transition,
 )
-from app.reviews.types import RapidOutcome, ReviewType
+from app.reviews.types import COMMISSIONING_KIND, RapidOutcome, ReviewType
 from app.timezone import london_today
 
 
@@ -46,11 +46,19 @@ def decide_rapid_review(
     expected_version: int | None,
     new_local_identifier: str | None = None,
     into: Review | None = None,
+    becomes: ReviewType | None = None,
+    partnership_id: int | None = None,
 ) -> Review | None:
-    """Record a rapid review's decision; on conversion create the new review pre-filled (or link `into`, an existing
-    review it became, e.g. on import) and link both ways."""
+    """Record a rapid review's decision; on conversion create the new review pre-filled, of the sub-type `becomes`
+    (SAR mandatory or discretionary, DHR or DHR child; default the first), or link `into`, an existing review it
+    became (e.g. on import), and link both ways. `partnership_id`: the new review's commissioning partnership when it
+    is not the rapid review's (a SAR goes to the Safeguarding Adults Board, a DHR to the Community Safety
+    Partnership)."""
     _guard(review, actor, Permission.EDIT_REVIEWS)
     check_version(session, review, expected_version)
+    if becomes is not None and becomes not in outcome.family:
+        raise ReviewRejected([Violation("becomes", f"A {outcome.label.lower()} decision cannot become a "
+                                                   f"{ReviewType(becomes).label}.")])
     if into is not None:
         check_conversion_target(review, into, outcome, actor, origin_ids=[o.id for o in into.converted_from])
     try:
@@ -62,7 +70,11 @@ def decide_rapid_review(
     if outcome.becomes is not None and into is not None:
         created = into
     elif outcome.becomes is not None:
-        data = conversion_input(input_from_review(review), review, outcome, decision_date, new_local_identifier)
+        data = conversion_input(input_from_review(review), review, outcome, decision_date, new_local_identifier,
+                                becomes=becomes)
+        kept = review.partnership is not None and review.partnership.kind == COMMISSIONING_KIND.get(
+            ReviewType(data.review_type), review.partnership.kind)
+        data.partnership_id = partnership_id or (data.partnership_id if kept else None)
         created = create_review(session, data=data, actor=actor, now=now)
     if created is not None:
         review.converted_to_id = created.id
@@ -76,10 +88,13 @@ def decide_rapid_review(
 
 
 def conversion_input(data: ReviewInput, review: Any, outcome: RapidOutcome, decision_date: date,
-                     new_local_identifier: str | None = None) -> ReviewInput:
-    """The review a rapid review becomes, pre-filled from the rapid review's input (as the form does)."""
-    data.review_type = outcome.becomes.value
+                     new_local_identifier: str | None = None, *, becomes: ReviewType | None = None) -> ReviewInput:
+    """The review a rapid review becomes, pre-filled from the rapid review's input (as the form does).
+
+    The caller keeps the partnership only when it is of the kind that commissions the new type."""
+    data.review_type = (becomes or outcome.becomes).value
     data.notification_date = None
+    data.incident_learned_date = None
     data.date_added = decision_date
     data.local_identifier = new_local_identifier or suggested_identifier(review, outcome)
     return data
@@ -99,10 +114,9 @@ def check_conversion_target(review: Any, into: Any, outcome: RapidOutcome, actor
                                                            "another review.")])
     if not actor.scope.covers_location(into.organisation_code):
         raise NotAllowed("the review it became is outside your scope")
-    same_family = {ReviewType.SAR_MANDATORY, ReviewType.SAR_DISCRETIONARY} if outcome == RapidOutcome.SAR else {
-        outcome.becomes}
-    if into.id == review.id or into.review_type not in same_family:
-        raise ReviewRejected([Violation("converted_to_id", f"The review it became must be a {outcome.value}.")])
+    if into.id == review.id or into.review_type not in outcome.family:
+        names = " or ".join(ReviewType(t).label for t in outcome.family)
+        raise ReviewRejected([Violation("converted_to_id", f"The review it became must be a {names}.")])
     if any(origin != review.id for origin in origin_ids):
         raise ReviewRejected([Violation("converted_to_id", "The review it became is already linked to another "
                                                            "rapid review.")])

@@ -14,7 +14,15 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, false, func, or_
 
 from app.reviews.calendar import WorkingDayCalendar, working_days
-from app.reviews.clocks import CLOCK_KINDS, publication_due, rapid_review_deadline, sign_off_due, stale_due
+from app.reviews.clocks import (
+    CLOCK_KINDS,
+    publication_due,
+    qa_decision_due,
+    qa_submission_due,
+    rapid_review_deadline,
+    sign_off_due,
+    stale_due,
+)
 from app.reviews.models import Review
 from app.reviews.types import PublicationStatus, ReviewStatus, ReviewType
 
@@ -57,6 +65,8 @@ def clock_due_condition(
     """Reviews whose clock `kind` is running and falls due between two dates (either end may be open)."""
     calendar = calendar or working_days()
     is_open = Review.status == ReviewStatus.OPEN.value
+    if kind in CLOCK_KINDS and kind not in config:
+        return false()  # a configuration without this clock (an older override) runs none of it
     if kind == "rapid_review_due":
         return and_(
             is_open,
@@ -83,13 +93,36 @@ def clock_due_condition(
                 )
             )
         return and_(is_open, Review.signed_off_date.is_(None), or_(*per_type) if per_type else false())
+    if kind in ("qa_submission", "qa_decision"):
+        submitted = kind == "qa_decision"
+        column = func.coalesce(Review.qa_feedback_date, Review.qa_submitted_date) if submitted else \
+            Review.signed_off_date
+        due, days = ((lambda d: qa_decision_due(d, config), config["qa_decision"]["days_after_submission"])
+                     if submitted else
+                     (lambda d: qa_submission_due(d, config), config["qa_submission"]["days_after_sign_off"]))
+        return and_(
+            is_open,
+            Review.signed_off_date.is_not(None),
+            Review.publication_status.is_(None),
+            Review.review_type.in_(config[kind]["applies_to"]),
+            Review.qa_submitted_date.is_not(None) if submitted else Review.qa_submitted_date.is_(None),
+            Review.qa_approved_date.is_(None),
+            _between(column, due, due_from, due_to, days),
+        )
     if kind == "publication_chase":
+        chase = config["publication_chase"]
+        after_qa = [t for t in chase["applies_to"] if t in chase.get("after_qa_approval", ())]
+        after_sign_off = [t for t in chase["applies_to"] if t not in after_qa]
+        due, days = (lambda d: publication_due(d, config)), chase["days_after_sign_off"]
         return and_(
             is_open,
             Review.publication_status.is_(None),
-            Review.review_type.in_(config["publication_chase"]["applies_to"]),
-            _between(Review.signed_off_date, lambda d: publication_due(d, config), due_from, due_to,
-                     config["publication_chase"]["days_after_sign_off"]),
+            or_(
+                and_(Review.review_type.in_(after_sign_off),
+                     _between(Review.signed_off_date, due, due_from, due_to, days)),
+                and_(Review.review_type.in_(after_qa), Review.signed_off_date.is_not(None),
+                     _between(Review.qa_approved_date, due, due_from, due_to, days)),
+            ),
         )
     if kind == "embargo_review":
         return and_(

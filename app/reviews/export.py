@@ -20,7 +20,7 @@ from app.audit.service import record
 from app.people.actor import Actor
 from app.reviews.fields import label
 from app.reviews.models import Review
-from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, ReviewType
+from app.reviews.types import PublicationStatus, RapidOutcome, ReviewStatus, type_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
@@ -48,7 +48,7 @@ def _label(enum, value):
 EXPORT_COLUMNS: list[tuple[str, str, Callable[[Review], Any]]] = [
     ("id", label("id"), lambda r: r.id),
     ("status", label("status"), lambda r: _label(ReviewStatus, r.status)),
-    ("review_type", label("review_type"), lambda r: ReviewType(r.review_type).label),
+    ("review_type", label("review_type"), lambda r: type_label(r.review_type, r.date_added)),
     ("type_other_description", label("type_other_description"), lambda r: r.type_other_description),
     ("date_added", label("date_added"), lambda r: r.date_added),
     ("organisation_code", "Sub-ICB location code", lambda r: r.organisation_code),
@@ -63,6 +63,7 @@ EXPORT_COLUMNS: list[tuple[str, str, Callable[[Review], Any]]] = [
     ("lfpse_reference", label("lfpse_reference"), lambda r: r.lfpse_reference),
     ("local_identifier", label("local_identifier"), lambda r: r.local_identifier),
     ("incident_date", label("incident_date"), lambda r: r.incident_date),
+    ("incident_learned_date", label("incident_learned_date"), lambda r: r.incident_learned_date),
     ("notification_date", label("notification_date"), lambda r: r.notification_date),
     ("decision_date", label("decision_date"), lambda r: r.decision_date),
     ("rapid_outcome", label("rapid_outcome"), lambda r: _label(RapidOutcome, r.rapid_outcome)),
@@ -74,6 +75,9 @@ EXPORT_COLUMNS: list[tuple[str, str, Callable[[Review], Any]]] = [
     ("latest_update", label("latest_update"), lambda r: r.latest_update.text if r.latest_update else None),
     ("latest_update_on", label("latest_update_on"), lambda r: r.latest_update_on),
     ("signed_off_date", label("signed_off_date"), lambda r: r.signed_off_date),
+    ("qa_submitted_date", label("qa_submitted_date"), lambda r: r.qa_submitted_date),
+    ("qa_feedback_date", label("qa_feedback_date"), lambda r: r.qa_feedback_date),
+    ("qa_approved_date", label("qa_approved_date"), lambda r: r.qa_approved_date),
     ("publication_date", label("publication_date"), lambda r: r.publication_date),
     ("publication_status", label("publication_status"), lambda r: _label(PublicationStatus, r.publication_status)),
     ("embargo_review_date", label("embargo_review_date"), lambda r: r.embargo_review_date),

@@ -44,6 +44,9 @@ class Review(db.Model):
 
     date_added: Mapped[date] = mapped_column(Date, index=True)
     incident_date: Mapped[date | None] = mapped_column(Date)
+    # The day the partnership learned of the serious incident: the CSPR Panel notification clock counts from it
+    # (it can be well after the incident date; blank means the incident date).
+    incident_learned_date: Mapped[date | None] = mapped_column(Date)
     notification_date: Mapped[date | None] = mapped_column(Date)
     decision_date: Mapped[date | None] = mapped_column(Date)
     rapid_outcome: Mapped[str | None] = mapped_column(String(4))
@@ -68,6 +71,10 @@ class Review(db.Model):
     media_interest: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
     signed_off_date: Mapped[date | None] = mapped_column(Date)
+    # DHRs only: the Home Office Quality Assurance Panel stage between sign-off and publication.
+    qa_submitted_date: Mapped[date | None] = mapped_column(Date)
+    qa_feedback_date: Mapped[date | None] = mapped_column(Date)
+    qa_approved_date: Mapped[date | None] = mapped_column(Date)
     publication_date: Mapped[date | None] = mapped_column(Date)
     publication_status: Mapped[str | None] = mapped_column(String(10))
     embargo_review_date: Mapped[date | None] = mapped_column(Date)
@@ -162,6 +169,20 @@ class Review(db.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} ({self.recorded_organisation_name})"
+
+
+class ReviewLink(db.Model):
+    """Two reviews of one incident (a joint SAR and DHR, a cross-border review); stored once, lower id first."""
+
+    __tablename__ = "review_link"
+    __table_args__ = (UniqueConstraint("review_id", "linked_review_id", name="uq_review_link_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    linked_review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class ReviewTheme(db.Model):

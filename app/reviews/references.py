@@ -17,7 +17,7 @@ from app.orgs.models import Partnership, SubIcbLocation, Theme
 from app.people.actor import Actor
 from app.reviews.fields import label
 from app.reviews.models import Review
-from app.reviews.rules import ReviewInput, Violation
+from app.reviews.rules import ReviewInput, Violation, commissioning_body_violations
 
 # (field, whether the review type is part of the uniqueness rule): see the unique constraints on Review.
 IDENTIFIER_RULES = (("local_identifier", False), ("steis_number", True), ("lfpse_reference", True))
@@ -30,8 +30,8 @@ class ReferenceData(Protocol):
     def location_exists(self, code: str) -> bool:
         """Whether a code is a current sub-ICB location."""
 
-    def partnership(self, partnership_id: int) -> tuple[bool, str | None] | None:
-        """(active, ICB code) of a partnership, or None when there is no such partnership."""
+    def partnership(self, partnership_id: int) -> tuple[bool, str | None, str] | None:
+        """(active, ICB code, kind) of a partnership, or None when there is no such partnership."""
 
     def active_themes(self, codes: list[str]) -> set[str]:
         """Which of these theme codes are on the managed list and active."""
@@ -51,10 +51,10 @@ class SessionReferences:
         """Whether a code is a current sub-ICB location."""
         return self.session.get(SubIcbLocation, code) is not None
 
-    def partnership(self, partnership_id: int) -> tuple[bool, str | None] | None:
-        """(active, ICB code) of a partnership, or None."""
+    def partnership(self, partnership_id: int) -> tuple[bool, str | None, str] | None:
+        """(active, ICB code, kind) of a partnership, or None."""
         found = self.session.get(Partnership, partnership_id)
-        return None if found is None else (found.active, found.icb_code)
+        return None if found is None else (found.active, found.icb_code, found.kind)
 
     def active_themes(self, codes: list[str]) -> set[str]:
         """Which of these theme codes are active."""
@@ -77,8 +77,8 @@ class CachedReferences:
 
     def __init__(self, session: Session, *, owner: IdentifierOwner):
         self.locations = set(session.scalars(select(SubIcbLocation.code)))
-        self.partnerships = {pid: (active, icb) for pid, active, icb in session.execute(
-            select(Partnership.id, Partnership.active, Partnership.icb_code))}
+        self.partnerships = {pid: (active, icb, kind) for pid, active, icb, kind in session.execute(
+            select(Partnership.id, Partnership.active, Partnership.icb_code, Partnership.kind))}
         self.themes = set(session.scalars(select(Theme.code).where(Theme.active.is_(True))))
         self.owner = owner
 
@@ -86,8 +86,8 @@ class CachedReferences:
         """Whether a code is a current sub-ICB location."""
         return code in self.locations
 
-    def partnership(self, partnership_id: int) -> tuple[bool, str | None] | None:
-        """(active, ICB code) of a partnership, or None."""
+    def partnership(self, partnership_id: int) -> tuple[bool, str | None, str] | None:
+        """(active, ICB code, kind) of a partnership, or None."""
         return self.partnerships.get(partnership_id)
 
     def active_themes(self, codes: list[str]) -> set[str]:
@@ -115,6 +115,8 @@ def reference_violations(refs: ReferenceData, data: ReviewInput, actor: Actor,
             out.append(Violation("partnership_id", "Safeguarding partnership is not on the managed list."))
         elif partnership[1] and not (actor.scope.is_national or partnership[1] in actor.scope.icb_codes):
             out.append(Violation("partnership_id", "Safeguarding partnership is outside your scope."))
+        else:
+            out += commissioning_body_violations(data.review_type, partnership[2])
     if data.themes:
         known = refs.active_themes(data.themes)
         if any(code not in known for code in data.themes):

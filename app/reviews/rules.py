@@ -12,8 +12,13 @@ from datetime import date
 from functools import cache
 from urllib.parse import urlparse
 
+from app.privacy.lexicon import fold, lexicon
+from app.reviews.calendar import working_days
+from app.reviews.clocks import panel_notification_due
 from app.reviews.fields import label
-from app.reviews.types import PublicationStatus, ReviewType
+from app.reviews.types import COMMISSIONING_KIND, DHR_TYPES, PublicationStatus, ReviewType
+from config.clocks import CLOCKS
+from config.review_types import PARTNERSHIP_REQUIRED_FROM
 
 STEIS_PATTERN = re.compile(r"^(?P<year>\d{4})/(?P<serial>\d{5})$")
 LFPSE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-_.]{2,39}$")
@@ -30,6 +35,7 @@ class ReviewInput:
     type_other_description: str | None = None
     date_added: date | None = None
     incident_date: date | None = None
+    incident_learned_date: date | None = None
     notification_date: date | None = None
     organisation_code: str | None = None
     dp_initials: str | None = None
@@ -41,6 +47,9 @@ class ReviewInput:
     themes: list[str] = field(default_factory=list)
     media_interest: bool = False
     signed_off_date: date | None = None
+    qa_submitted_date: date | None = None
+    qa_feedback_date: date | None = None
+    qa_approved_date: date | None = None
     publication_date: date | None = None
     publication_status: str | None = None
     embargo_review_date: date | None = None
@@ -85,12 +94,13 @@ class Violation:
 
 def _date_rules(data: ReviewInput, today: date) -> list[Violation]:
     out: list[Violation] = []
-    for name in ("date_added", "incident_date", "notification_date", "signed_off_date", "publication_date"):
+    for name in DATE_FIELDS:
         value = getattr(data, name)
         if value is not None and value > today:
             out.append(Violation(name, f"{label(name)} cannot be in the future."))
     order = [("incident_date", "date_added"), ("date_added", "signed_off_date"),
-             ("signed_off_date", "publication_date"), ("incident_date", "notification_date")]
+             ("signed_off_date", "publication_date"), ("incident_date", "notification_date"),
+             ("incident_date", "incident_learned_date"), ("incident_learned_date", "notification_date")]
     for earlier, later in order:
         a, b = getattr(data, earlier), getattr(data, later)
         if a is not None and b is not None and a > b:
@@ -99,6 +109,35 @@ def _date_rules(data: ReviewInput, today: date) -> list[Violation]:
     if embargo is not None and signed is not None and embargo < signed:
         out.append(Violation("embargo_review_date",
                              "Embargo review date cannot be before the date the report was signed off."))
+    return out
+
+
+DATE_FIELDS = ("date_added", "incident_date", "incident_learned_date", "notification_date", "signed_off_date",
+               "qa_submitted_date", "qa_feedback_date", "qa_approved_date", "publication_date")
+QA_FIELDS = ("qa_submitted_date", "qa_feedback_date", "qa_approved_date")
+
+
+def _qa_rules(data: ReviewInput) -> list[Violation]:
+    """The Home Office Quality Assurance Panel stage: DHRs only, after sign-off, in order."""
+    given = [name for name in QA_FIELDS if getattr(data, name)]
+    if not given:
+        return []
+    if data.review_type not in DHR_TYPES:
+        return [Violation(name, f"{label(name)} is only recorded for a Domestic Homicide Review (the Home Office "
+                                "Quality Assurance Panel stage).") for name in given]
+    out: list[Violation] = []
+    if not data.signed_off_date:
+        out.append(Violation("signed_off_date", "Date report signed off is required before the report goes to the "
+                                                "Home Office Quality Assurance Panel."))
+    if not data.qa_submitted_date:
+        out += [Violation(name, f"{label(name)} needs the date the report was submitted to the panel.")
+                for name in given]
+    order = [("signed_off_date", "qa_submitted_date"), ("qa_submitted_date", "qa_feedback_date"),
+             ("qa_submitted_date", "qa_approved_date"), ("qa_feedback_date", "qa_approved_date")]
+    for earlier, later in order:
+        a, b = getattr(data, earlier), getattr(data, later)
+        if a is not None and b is not None and a > b:
+            out.append(Violation(later, f"{label(later)} cannot be before the {label(earlier).lower()}."))
     return out
 
 
@@ -124,7 +163,7 @@ def _identifier_rules(data: ReviewInput, today: date) -> list[Violation]:
     return out
 
 
-def _type_rules(data: ReviewInput) -> list[Violation]:
+def _type_rules(data: ReviewInput, clocks: dict) -> list[Violation]:
     out: list[Violation] = []
     if not data.review_type:
         return [Violation("review_type", "Type of review is required.")]
@@ -136,14 +175,17 @@ def _type_rules(data: ReviewInput) -> list[Violation]:
         out.append(Violation("type_other_description", "Other review type (description) is only for type Other."))
     if data.review_type == ReviewType.RAPID:
         if not data.notification_date:
+            days = clocks["rapid_review_due"]["working_days"]
             out.append(Violation("notification_date", "Notification date is required for a rapid review "
-                                                      "(it starts the 15-working-day clock)."))
+                                                      f"(it starts the {days}-working-day clock)."))
         for name in ("signed_off_date", "publication_date", "publication_status", "embargo_review_date"):
             if getattr(data, name):
                 out.append(Violation(name, f"{label(name)} does not apply to a rapid review: "
                                            "record its decision instead."))
-    elif data.notification_date:
-        out.append(Violation("notification_date", "Notification date is only recorded for rapid reviews."))
+    else:
+        for name in ("notification_date", "incident_learned_date"):
+            if getattr(data, name):
+                out.append(Violation(name, f"{label(name)} is only recorded for rapid reviews."))
     return out
 
 
@@ -175,9 +217,9 @@ def _other_rules(data: ReviewInput) -> list[Violation]:
     for name in ("date_added", "organisation_code", "dp_initials"):
         if not getattr(data, name):
             out.append(Violation(name, f"{label(name)} is required."))
-    if data.dp_initials and not INITIALS_PATTERN.match(data.dp_initials):
-        out.append(Violation("dp_initials", "Designated professional's initials must be 2 to 4 letters "
-                                            "(initials only, never a name)."))
+    if data.partnership_id is None and data.date_added and data.date_added >= PARTNERSHIP_REQUIRED_FROM:
+        out.append(Violation("partnership_id", f"{label('partnership_id')} is required."))
+    out += initials_violations(data.dp_initials)
     if not data.themes:
         out.append(Violation("themes", "Choose at least one abuse / vulnerability theme (theme 1)."))
     if len(data.themes) > 3:
@@ -187,8 +229,72 @@ def _other_rules(data: ReviewInput) -> list[Violation]:
     return out
 
 
-def validate(data: ReviewInput, *, today: date) -> list[Violation]:
+def initials_violations(initials: str | None) -> list[Violation]:
+    """Initials are 2 to 4 letters (upper-cased before this check) and not a forename on the privacy guard's list."""
+    if not initials:
+        return []
+    if not INITIALS_PATTERN.match(initials):
+        return [Violation("dp_initials", "Designated professional's initials must be 2 to 4 letters "
+                                         "(initials only, never a name).")]
+    if fold(initials) in lexicon().forenames:
+        return [Violation("dp_initials", "Designated professional's initials read as a forename: give initials "
+                                         "only (for example the first letters of the first name and surname).")]
+    return []
+
+
+def commissioning_body_violations(review_type: str | None, partnership_kind: str | None) -> list[Violation]:
+    """A SAR is commissioned by a Safeguarding Adults Board, a CSPR or rapid review by the children's safeguarding
+    partnership, a DHR by a Community Safety Partnership (type Other: any kind)."""
+    try:
+        wanted = COMMISSIONING_KIND.get(ReviewType(review_type)) if review_type else None
+    except ValueError:
+        return []
+    if wanted is None or partnership_kind is None or partnership_kind == wanted:
+        return []
+    found = KIND_NAMES.get(partnership_kind, partnership_kind)
+    return [Violation("partnership_id", f"A {ReviewType(review_type).short} is commissioned by a "
+                                        f"{KIND_NAMES[wanted]}: choose one (this is a {found}).")]
+
+
+KIND_NAMES = {"SAB": "Safeguarding Adults Board", "LSCP": "local safeguarding children partnership",
+              "CSP": "Community Safety Partnership"}
+
+
+def validate(data: ReviewInput, *, today: date, clocks: dict = CLOCKS) -> list[Violation]:
     """Every field rule broken by a review's data, on the field that caused it (empty when valid)."""
     data = data.normalised()
-    return (_other_rules(data) + _type_rules(data) + _date_rules(data, today)
+    return (_other_rules(data) + _type_rules(data, clocks) + _date_rules(data, today) + _qa_rules(data)
             + _identifier_rules(data, today) + _publication_rules(data))
+
+
+@dataclass(frozen=True)
+class SaveWarning:
+    """Something accepted but flagged to the user on save (the review shows it too)."""
+
+    field: str
+    message: str
+
+
+def save_warnings(data: ReviewInput, *, clocks: dict = CLOCKS) -> list[SaveWarning]:
+    """What a valid save is warned about: a CSPR Panel notification later than its working-day limit; no partnership
+    on a review added before the partnership was required."""
+    data = data.normalised()
+    out: list[SaveWarning] = []
+    if data.partnership_id is None:
+        out.append(SaveWarning("partnership_id", "Saved without a safeguarding partnership / board / CSP: it was not "
+                                                 "required for reviews added before "
+                                                 f"{PARTNERSHIP_REQUIRED_FROM.day} {PARTNERSHIP_REQUIRED_FROM:%B %Y}, "
+                                                 "but the national collection records it. Choose one when "
+                                                 "you know it."))
+    started = data.incident_learned_date or data.incident_date
+    rule = clocks.get("panel_notification")
+    if rule and data.review_type in rule["applies_to"] and started and data.notification_date:
+        due = panel_notification_due(started, clocks, working_days())
+        if data.notification_date > due:
+            late = working_days().working_days_between(due, data.notification_date)
+            limit = rule["working_days"]
+            out.append(SaveWarning("notification_date", f"Saved, but the Child Safeguarding Practice Review Panel was "
+                                f"notified {late} working day{'s' if late != 1 else ''} late: notification is due "
+                                f"within {limit} working days of the partnership learning of the incident "
+                                f"(by {due.day} {due:%B %Y}). The review shows the late notification in red."))
+    return out

@@ -119,6 +119,8 @@ def type_change_violations(review: Any, data: ReviewInput) -> list[Violation]:
     """A closed or converted review keeps its type."""
     if review.status != "open" and data.review_type != review.review_type:
         return [Violation("review_type", "The type of a closed or converted review cannot change.")]
+    if review.partnership_id is not None and data.partnership_id is None:
+        return [Violation("partnership_id", "Safeguarding partnership / board / CSP is required once recorded.")]
     return []
 
 

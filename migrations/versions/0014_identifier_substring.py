@@ -3,7 +3,7 @@ over StEIS number, LFPSE reference and local identifier; full indexes for the li
 "Organisation" sorts (app/reviews/identifier_search.py)
 
 Revision ID: 0014_identifier_substring
-Revises: 0007_figure_snapshot
+Revises: 0009_statutory_stages
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_identifier_substring'
-down_revision = '0007_figure_snapshot'
+down_revision = '0009_statutory_stages'
 branch_labels = None
 depends_on = None
 

@@ -90,6 +90,8 @@ RULES: dict[str, Rule] = {
                              foreign="/admin/review/edit/?id={id}"),
     "review.ajax_update": Rule(P.EDIT_REVIEWS),
     "review.decide_view": Rule(P.EDIT_REVIEWS),
+    "review.link_view": Rule(P.EDIT_REVIEWS),
+    "review.unlink_view": Rule(P.EDIT_REVIEWS),
     "review.close_view": Rule(P.EDIT_REVIEWS),
     "review.add_update_view": Rule(P.POST_UPDATES),
     "review.reopen_view": Rule(P.REOPEN_REVIEWS),

@@ -53,7 +53,8 @@ def build_reviews(session) -> None:
     make_review(session, organisation_code="16C", local_identifier="RT-DHR-1", review_type="DHR",
                 partnership_id=boards["Tees Valley Community Safety Partnership"], themes=["DA_DOMESTIC_ABUSE"],
                 date_added=date(2022, 2, 1), incident_date=date(2022, 1, 2), signed_off_date=date(2022, 9, 1),
-                publication_date=date(2022, 10, 3), publication_status="public",
+                qa_submitted_date=date(2022, 9, 2), qa_feedback_date=date(2022, 9, 20),
+                qa_approved_date=date(2022, 9, 30), publication_date=date(2022, 10, 3), publication_status="public",
                 report_url="https://partnership.example.org/reports/rt-dhr-1")
     make_review(session, local_identifier="RT-DHRC-1", review_type="DHR_CHILD", themes=["DA_COERCIVE_CONTROL"],
                 date_added=date(2023, 3, 1), incident_date=None, signed_off_date=date(2023, 12, 1),
@@ -64,7 +65,8 @@ def build_reviews(session) -> None:
     make_review(session, local_identifier="RT-OTHER-1", review_type="OTHER",
                 type_other_description="Thematic learning review", themes=["TH_SUICIDE"])
     make_review(session, local_identifier="RT-RR-OPEN", review_type="RAPID", date_added=date(2026, 11, 10),
-                notification_date=date(2026, 11, 10), incident_date=None, themes=["WT_PHYSICAL"])
+                notification_date=date(2026, 11, 10), incident_date=None, incident_learned_date=date(2026, 11, 9),
+                themes=["WT_PHYSICAL"])
     decided = [("RT-RR-NFR", "52R", None, RapidOutcome.NO_FURTHER_REVIEW),
                ("RT-RR-CSPR", "93C", None, RapidOutcome.CSPR), (None, "16C", "2024/00077", RapidOutcome.SAR)]
     for local, org, steis, outcome in decided:

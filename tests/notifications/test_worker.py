@@ -24,11 +24,12 @@ from app.reviews.models import Review
 from app.timezone import london_today
 from app.types import utcnow
 from devtools.redis_server import start_redis
-from tests.support.reviews import make_review
+from tests.support.reviews import TEST_PARTNERSHIPS, make_review
 from tests.support.services import running_worker
 from tests.support.web import page_token, sign_in
 
 pytestmark = pytest.mark.services
+CSP = TEST_PARTNERSHIPS["CSP"][0]
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -79,6 +80,27 @@ def test_every_task_delivered_twice_sends_nothing_more(app, session, smtp):
     assert any(s.startswith("Reminder: 2 reviews need an update") for s in subjects)
 
 
+def test_a_persons_chase_and_reminder_of_one_day_come_in_one_email_and_never_again(app, session, smtp):
+    today = london_today(utcnow())
+    make_review(session, local_identifier="MORNING-DHR", review_type="DHR", date_added=today - timedelta(days=300),
+                incident_date=today - timedelta(days=310))
+    make_review(session, local_identifier="MORNING-SAR", date_added=today - timedelta(days=100),
+                incident_date=today - timedelta(days=110))
+    with running_worker(app):
+        publish(app, "daily-notices", "daily-notices", "relay")
+        settle(session, smtp, 1)
+        publish(app, "stale-reminders", "chasers", "daily-notices", "relay")  # the same notices: nothing more
+        time.sleep(3)
+        settle(session, smtp, 1)
+    [message] = [m.message() for m in smtp.messages]
+    assert message["To"] == "dp.ncl@example.com"
+    body = message.get_body(("plain",)).get_content()
+    assert "SIGN-OFF OVERDUE" in body and "REVIEWS NEEDING AN UPDATE" in body
+    assert body.count("MORNING-DHR") == 2 and body.count("MORNING-SAR") == 1  # chased and reminded; reminded
+    assert "1 sign-off overdue, 2 reviews needing an update" in str(message["Subject"])
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+
 def test_saving_a_review_works_with_redis_down_and_jobs_catch_up(app, session, smtp, tmp_path):
     redis = start_redis(workdir=tmp_path / "redis")
     app.extensions["celery"].conf.broker_url = redis.url
@@ -93,7 +115,7 @@ def test_saving_a_review_works_with_redis_down_and_jobs_catch_up(app, session, s
         "csrf_token": token, "review_type": "DHR", "organisation_code": "93C",
         "date_added": (today - timedelta(days=300)).isoformat(),
         "incident_date": (today - timedelta(days=320)).isoformat(), "dp_initials": "JK",
-        "local_identifier": "REDIS-DOWN-1", "theme_1": "CA_DOMESTIC"})
+        "local_identifier": "REDIS-DOWN-1", "theme_1": "CA_DOMESTIC", "partnership_id": str(CSP)})
     assert response.status_code == 302 and time.monotonic() - started < 3
     assert session.scalar(select(Review.id).where(Review.local_identifier == "REDIS-DOWN-1"))
     with pytest.raises(Exception):  # noqa: B017 - kombu/redis raise their own connection errors

@@ -215,7 +215,9 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Rapid review due": 1,                    # L9 (due 22 Dec 2021)
         "Update due (stale after no update)": 3,  # L6c, L9, L10 (L3 had an update on 20 Dec)
         "Sign-off expected": 0,
-        "Publication due after sign-off": 1,      # L10, signed off 1 Nov 2021
+        "Submission to the Home Office Quality Assurance Panel": 0,
+        "Home Office Quality Assurance Panel decision": 0,
+        "Publication due": 1,                     # L10, signed off 1 Nov 2021
         "Embargo review": 0,
         "Any clock (reviews with at least one overdue)": 3,
     }
@@ -224,7 +226,9 @@ def test_overdue_clocks_at_the_end_of_the_period(session, reviews):
         "Rapid review due": 1,                    # L9
         "Update due (stale after no update)": 6,  # L10, L3, L5, L6c, L8c, L9
         "Sign-off expected": 2,                   # L3 (15 May 2022), L6c (22 Apr 2022)
-        "Publication due after sign-off": 1,      # L10
+        "Submission to the Home Office Quality Assurance Panel": 0,
+        "Home Office Quality Assurance Panel decision": 0,
+        "Publication due": 1,                     # L10
         "Embargo review": 1,                      # L2 (1 June 2022)
         "Any clock (reviews with at least one overdue)": 7,
     }

@@ -27,7 +27,8 @@ RAPID = {"Rapid reviews added in the period": 4, "Rapid reviews decided in the p
          "Median working days from notification to decision": 12.0,
          "Decided within 15 working days of notification": 2, "Awaiting a decision at end": 2}
 OVERDUE = {"Rapid review due": 1, "Update due (stale after no update)": 3, "Sign-off expected": 0,
-           "Publication due after sign-off": 1, "Embargo review": 0,
+           "Submission to the Home Office Quality Assurance Panel": 0,
+           "Home Office Quality Assurance Panel decision": 0, "Publication due": 1, "Embargo review": 0,
            "Any clock (reviews with at least one overdue)": 3}
 AREAS = {"QMJ": [3, 5, 5, 3], "QMF": [0, 0, 0, 0], "QRV": [0, 0, 0, 0], "QKK": [0, 2, 0, 2], "QWE": [0, 0, 0, 0],
          "Total": [3, 7, 5, 5]}
