@@ -188,3 +188,19 @@ def test_the_export_writes_labels_not_codes(client, session):
     assert row["Media interest"] in ("Yes", "No")
     for code in ("TH_SUICIDE", "CA_NEGLECT", "SAR_MANDATORY", "['", "False", "True"):
         assert code not in text, code
+
+
+def test_the_review_page_names_the_rapid_review_decision_not_its_code(client, session):
+    rapid = make_review(session, review_type="RAPID", local_identifier="RR-LABEL-1", incident_date=None,
+                        date_added=date(2026, 11, 20), notification_date=date(2026, 11, 20))
+    sign_in(client, "dp_ncl")
+    url = f"/admin/review/details/?id={rapid.id}"
+    client.post("/admin/review/decide/", data={"csrf_token": page_token(client, url), "id": rapid.id,
+                                                "version": rapid.version, "outcome": "NFR",
+                                                "decision_date": "2026-11-27"})
+    session.expire_all()
+    assert session.get(Review, rapid.id).rapid_outcome == "NFR"
+    page = _html(client, url)
+    decision = re.search(r"Decision</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    assert decision and decision.group(1).strip() == "No further review", decision and decision.group(1)
+    assert ">NFR<" not in page and "27 November 2026" in page
