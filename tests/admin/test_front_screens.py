@@ -7,6 +7,7 @@ import io
 import re
 from datetime import date
 
+from flask import abort
 from sqlalchemy import func, select
 
 from app.people.models import User
@@ -176,6 +177,19 @@ def test_error_pages_are_nhs_pages(client):
     assert "Page not found" in missing and 'lang="en"' in missing and "nhsuk-header" in missing
     refused = _html(client, "/admin/users/", 403)
     assert "You do not have access to this page" in refused and "designated professional" in refused
+
+
+def test_an_expired_form_a_wrong_method_and_a_server_error_are_nhs_pages(app, client):
+    app.add_url_rule("/test-server-error", "test_server_error", lambda: abort(500))
+    sign_in(client, "dp_ncl")
+    expired = client.post("/admin/review/link/", data={"id": "1", "linked_review_id": "2"})
+    page = expired.get_data(as_text=True)
+    assert expired.status_code == 400 and "The form could not be used" in page and "Nothing was saved" in page
+    assert "nhsuk-header" in page and "CSRF" not in page
+    wrong = client.put("/admin/review/")
+    assert wrong.status_code == 405 and "This page cannot be used that way" in wrong.get_data(as_text=True)
+    failed = client.get("/test-server-error")
+    assert failed.status_code == 500 and "Sorry, there is a problem with the service" in failed.get_data(as_text=True)
 
 
 def test_the_export_writes_labels_not_codes(client, session):

@@ -8,6 +8,7 @@ import os
 from datetime import date
 
 import pytest
+from flask import abort
 from playwright.sync_api import sync_playwright
 
 from app import create_app
@@ -58,6 +59,7 @@ def site(database_template, tmp_path_factory):
     with app.app_context():
         ids = seed_reviews(db.session)
         db.session.remove()
+    app.add_url_rule("/test-server-error", "test_server_error", lambda: abort(500))  # the 500 page, to check it
     with live_server(app) as base:
         yield app, base, ids
     with app.app_context():

@@ -1,9 +1,11 @@
-"""axe-core over every page each role can reach, in Chromium: no serious or critical violation anywhere.
+"""axe-core over every page each role can reach, in Chromium: no WCAG 2.2 A/AA violation of any impact, and no
+serious or critical best-practice one, anywhere.
 
 Each role signs in and walks its navigation (header menu and category sub-menus), then from every list the first
 record, its edit form and the create form (empty, then saved empty to show the errors), the review form's steps,
-the review page's refused action, reports with a report run, imports, profile, the account pages (password,
-two-factor setup both steps, recovery codes, security keys) and the 403 and 404 pages. Any CSP violation fails too.
+the review page's action forms opened and refused (linked reviews, decision, snooze, timeline update), reports
+with a report run, imports, profile, the account pages (password, two-factor setup both steps, recovery codes,
+security keys) and the error pages (400 for an expired form, 403, 404, 500). Any CSP violation fails too.
 """
 
 from __future__ import annotations
@@ -63,6 +65,39 @@ class Walk:
             self.check(label)
 
 
+def check_action_forms(walk: Walk, ids: dict[str, int]) -> None:
+    """The review page's forms opened and refused: linked reviews (no number, a number not in the user's area, then
+    a link made so the table has a row and a remove button), the rapid review decision and the snooze."""
+    page = walk.page
+    page.goto(f"{walk.base}/admin/review/details/?id={ids['sar']}")
+    if page.locator("#link-form").count():
+        page.click("#link-details summary")
+        walk.check("linked-reviews form open")
+        page.fill("#link-linked_review_id", "")
+        page.click("#link-button")
+        assert page.locator("#link-linked_review_id-error").count(), "an empty link was not refused"
+        walk.check("link refused: no number")
+        page.fill("#link-linked_review_id", "999999999")
+        page.click("#link-button")
+        assert page.locator(".nhsuk-error-summary").count(), "an unknown review number was not refused"
+        walk.check("link refused: no such review")
+        page.fill("#link-linked_review_id", str(ids["published"]))
+        page.click("#link-button")
+        page.wait_for_load_state("load")
+        walk.check("linked reviews listed")
+    page.goto(f"{walk.base}/admin/review/details/?id={ids['rapid']}")
+    if page.locator("#decide-form").count():
+        page.click("#decide-button")
+        assert page.locator("#decide-outcome-error").count(), "a decision without an outcome was not refused"
+        walk.check("decision refused")
+    page.goto(f"{walk.base}/admin/review/details/?id={ids['sar']}")
+    if page.locator("#snooze-form").count():
+        page.click("#snooze-details summary")
+        page.fill("#snooze-until", "")
+        page.click("#snooze-button")
+        walk.check("snooze refused")
+
+
 def walk_role(walk: Walk, ids: dict[str, int]) -> None:
     """Every page of one role's navigation and what hangs off it."""
     page = walk.page
@@ -99,6 +134,7 @@ def walk_role(walk: Walk, ids: dict[str, int]) -> None:
             page.fill("#update-text", "")
             page.click("#add-update")
             walk.check("timeline update refused")
+        check_action_forms(walk, ids)
     if walk.links("#create-link") or "/admin/review/new/" in walk.seen:
         for review_type in ("DHR", "RAPID", "OTHER"):
             if walk.visit(f"/admin/review/new/?review_type={review_type}"):
@@ -115,6 +151,13 @@ def walk_role(walk: Walk, ids: dict[str, int]) -> None:
         setup.click()
         walk.check("two-factor setup: scan and confirm")
     walk.visit("/admin/review/details/?id=999999999", expect=404)
+    walk.visit("/test-server-error", expect=500)
+    page.goto(f"{walk.base}/admin/review/")
+    page.evaluate("""() => { const form = document.createElement('form'); form.method = 'post';
+        form.action = '/admin/review/link/'; document.body.append(form); form.submit(); }""")  # no CSRF token
+    page.wait_for_url("**/admin/review/link/")
+    assert "The form could not be used" in page.content()
+    walk.check("expired form (400)")
     walk.visit("/admin/no-such-page/", expect=404)
     if "/admin/users/" not in walk.seen:
         walk.visit("/admin/users/", expect=403)
@@ -128,5 +171,9 @@ def test_every_page_a_role_reaches_has_no_serious_accessibility_violation(site, 
     sign_in(page, base, app, who)
     walk_role(walk, ids)
     assert len(walk.seen) >= 15, sorted(walk.seen)  # the walk really went round the role's screens
+    assert {"/test-server-error", "expired form (400)", "/admin/no-such-page/"} <= walk.seen
+    if "/admin/review/edit/?id=N" in walk.seen:  # a role that edits reviews met the review page's forms
+        assert {"linked-reviews form open", "link refused: no such review", "linked reviews listed",
+                "snooze refused"} <= walk.seen
     assert not walk.found, "\n".join(f"{where}: {v}" for where, vs in walk.found.items() for v in vs)
     assert not walk.csp, walk.csp
