@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from app.admin.audit import AuditView
 from app.admin.dashboard import DashboardView
+from app.admin.formatting import register_formatting
 from app.admin.imports import ImportView
 from app.admin.mailcatcher import MailCatcherView
 from app.admin.outbox import OutboxView
@@ -25,6 +26,7 @@ from app.security.headers import csp_nonce
 
 def init_admin(app: Flask) -> Admin:
     """Create the admin with every screen; each screen checks role and scope itself."""
+    register_formatting(app)
     admin = Admin(
         app,
         name="Safeguarding Case Review Tracker",

@@ -20,6 +20,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import BigInteger, Integer, true
 
+from app.admin.list_view import NhsListBehaviour
 from app.database import BUSY_MESSAGE, is_busy
 from app.people.actor import Actor
 from app.people.roles import Permission
@@ -69,7 +70,7 @@ class TrackerIndexView(AccessMixin, AdminIndexView):
     """The admin home page: signed-in users only (Flask-Admin's is public by default)."""
 
 
-class ScopedModelView(AccessMixin, ModelView):
+class ScopedModelView(AccessMixin, NhsListBehaviour, ModelView):
     """A model view cut to the user's scope; subclasses say how (scope_clause) and who may write."""
 
     form_base_class = FlaskForm
@@ -115,6 +116,8 @@ class ScopedModelView(AccessMixin, ModelView):
         args = super()._get_list_extra_args()
         if args.page is not None and not 0 <= args.page * (args.page_size or self.page_size) <= MAX_LIST_OFFSET:
             abort(404)
+        if args.sort is not None and self._get_column_by_idx(args.sort) is None:
+            args.sort = None  # a sort column the list does not have: its default order
         return args
 
     def _get_list_filter_args(self):

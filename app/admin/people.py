@@ -10,6 +10,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.admin.base import ScopedModelView
+from app.admin.formatting import role_label, scope_label, uk_datetime
 from app.extensions import db
 from app.people.actor import NotAllowed
 from app.people.lockout import unlock_user
@@ -24,9 +25,17 @@ from app.types import utcnow
 
 def _locked_until(view, context, model, name):
     if model.locked_until is None or not account_locked(model, now=utcnow()):
-        return ""
-    return Markup('<span class="badge badge-danger">locked</span> until {}').format(
-        model.locked_until.strftime("%d %b %Y %H:%M UTC"))
+        return "No"
+    return Markup('<strong class="nhsuk-tag nhsuk-tag--red">Locked</strong> until {}').format(
+        uk_datetime(model.locked_until))
+
+
+LEAST_PRIVILEGE_FIRST = [(k, ROLES[k]["label"]) for k in ("viewer", "designated_professional", "regional_lead",
+                                                             "national_admin")]
+
+
+def _roles(view, context, model, name) -> str:
+    return role_label(model.role_name)
 
 
 class UserForm(FlaskForm):
@@ -34,8 +43,15 @@ class UserForm(FlaskForm):
 
     email = StringField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)])
     full_name = StringField("Name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=[(k, v["label"]) for k, v in ROLES.items()])
-    scope_code = SelectField("Scope", choices=[])
+    # No default: a half-filled form must not make anyone an admin. Least privilege first in the list.
+    role = SelectField("Role", choices=[("", "Choose a role"), *LEAST_PRIVILEGE_FIRST], default="",
+                       validators=[DataRequired(message="Choose the user's role.")],
+                       description="Viewer: reads, reports and exports. Designated professional: also creates and "
+                                   "edits reviews. Regional lead: reads a region. National admin: everything.")
+    scope_code = SelectField("Scope", choices=[], default="",
+                             validators=[DataRequired(message="Choose the part of the organisation tree the user "
+                                                              "sees.")],
+                             description="The user sees this part of the organisation tree and everything under it.")
     active = BooleanField("Active (can sign in)", default=True)
     digests_enabled = BooleanField("Receives digests", default=True)
 
@@ -54,7 +70,8 @@ class UserView(ScopedModelView):
     column_searchable_list = ["email", "full_name"]
     column_details_list = ["email", "full_name", "roles", "scope_code", "active", "digests_enabled", "two_factor",
                            "locked_until", "last_login_at", "current_login_ip", "login_count", "create_datetime"]
-    column_formatters = {"locked_until": _locked_until,
+    column_formatters = {"locked_until": _locked_until, "roles": _roles,
+                         "scope_code": lambda view, context, model, name: scope_label(model.scope_code),
                          "two_factor": lambda view, context, model, name: two_factor_summary(model)}
     details_template = "admin/users/details.html"
     can_export = False
@@ -63,7 +80,7 @@ class UserView(ScopedModelView):
         super().__init__(User, session, **kwargs)
 
     def _with_choices(self, form):
-        form.scope_code.choices = scope_choices(db.session)
+        form.scope_code.choices = [("", "Choose a scope"), *scope_choices(db.session)]
         return form
 
     def create_form(self, obj=None):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 
 from flask import Response, abort, current_app, request, stream_with_context
@@ -10,6 +9,7 @@ from flask_admin import expose
 
 from app.admin.base import TrackerBaseView, tracker_today
 from app.admin.exports import XLSX_MIME
+from app.admin.period_picker import period_code, period_picker
 from app.extensions import db
 from app.people.roles import Permission
 from app.reports import extract as scrt
@@ -17,7 +17,7 @@ from app.reports import extract_files
 from app.reports.charts import FORMATS as CHART_FORMATS
 from app.reports.charts import render
 from app.reports.files import table_csv, tables_xlsx
-from app.reports.periods import MONTH, QUARTER, YEAR, last_complete, parse_period, recent_periods
+from app.reports.periods import QUARTER, last_complete
 from app.reports.report_charts import REPORT_CHARTS, report_chart
 from app.reports.request import (
     Geography,
@@ -57,7 +57,7 @@ class ReportsView(TrackerBaseView):
 
     def _request(self, today: date) -> ReportRequest:
         args = request.args
-        period = args.get("period") or last_complete(QUARTER, today).code
+        period = args.get("period") or period_code(args) or last_complete(QUARTER, today).code
         return prepare_request(db.session, actor=self.actor, period=period, scope_code=args.get("scope"),
                                geography=args.get("geography"), today=today, as_at=args.get("as_at"))
 
@@ -67,16 +67,8 @@ class ReportsView(TrackerBaseView):
         except ReportRefused as exc:
             abort(Response(str(exc), status=exc.status, mimetype="text/plain"))
 
-    def _period_options(self, today: date, chosen: str | None) -> list[tuple[str, list]]:
-        since = date.fromisoformat(self._settings().get("periods_from", "2021-04-01"))
-        groups = [("Financial-year quarters", recent_periods(QUARTER, today, back_to=since)),
-                  ("Financial years", recent_periods(YEAR, today, back_to=since)),
-                  ("Calendar months", recent_periods(MONTH, today, back_to=since))]
-        known = {p.code for _, periods in groups for p in periods}
-        if chosen and chosen not in known:
-            with contextlib.suppress(ValueError):
-                groups.insert(0, ("Chosen period", [parse_period(chosen)]))
-        return groups
+    def _since(self) -> date:
+        return date.fromisoformat(self._settings().get("periods_from", "2021-04-01"))
 
     @expose("/")
     def index(self):
@@ -89,7 +81,8 @@ class ReportsView(TrackerBaseView):
                                   settings=self._settings(), now=utcnow(), page=True)
         except ReportRefused as exc:
             checked, error, status = None, str(exc), exc.status
-        chosen = {"period": request.args.get("period") or last_complete(QUARTER, today).code,
+        period = request.args.get("period") or period_code(request.args) or last_complete(QUARTER, today).code
+        chosen = {"period": period,
                   "scope": (request.args.get("scope") or self.actor.scope.code).strip().upper(),
                   "geography": request.args.get("geography") or Geography.RECORDED.value,
                   "as_at": request.args.get("as_at") or ""}
@@ -100,7 +93,7 @@ class ReportsView(TrackerBaseView):
         lines = [*preamble(checked), generated_line(report.generated_at, by=self.actor.email)] if report else []
         body = self.render(
             "admin/reports/index.html", report=report, error=error, chosen=chosen, actor=self.actor,
-            period_options=self._period_options(today, chosen["period"]),
+            picker=period_picker(today, chosen["period"], since=self._since()),
             scopes=scope_choices(db.session, self.actor.scope), geographies=list(Geography), today=today,
             lines=lines, charts=REPORT_CHARTS, table_keys=TABLE_KEYS, chart_alts=self._alts(report),
             can_extract=self.actor.can(Permission.EXPORT),

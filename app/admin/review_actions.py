@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, current_app, flash, request
@@ -11,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin.base import tracker_today
 from app.admin.exports import export_response
+from app.admin.review_action_states import action_states
 from app.audit.models import AuditEvent
 from app.audit.service import action_label
 from app.extensions import db
@@ -20,7 +22,7 @@ from app.orgs.models import Partnership
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
 from app.reviews import actions as review_actions
-from app.reviews import lifecycle, links, recommendations
+from app.reviews import links, recommendations
 from app.reviews.access import ReviewNotFound, load_review, may_access
 from app.reviews.actions import suggested_identifier
 from app.reviews.clocks import review_clocks
@@ -86,18 +88,28 @@ def lost_race(review: Review) -> EditConflict:
     return EditConflict(review, [], [])
 
 
-def _refused(exc: Exception) -> None:
-    if isinstance(exc, ReviewRejected | links.LinkRefused):
-        for violation in exc.violations:
-            flash(violation.message, "error")
-    elif isinstance(exc, EditConflict):
-        flash_conflict(exc)
-    else:
-        flash(str(exc), "error")
+@dataclass
+class Refused:
+    """An action form the services refused: which form, what the user typed (kept), and the messages by field."""
+
+    form: str
+    values: dict
+    errors: list[tuple[str, str]]  # (field, message)
+
+    def error(self, name: str) -> list[str]:
+        """The messages of one field of the refused form."""
+        return [m for f, m in self.errors if f == name]
 
 
-def _run(view, review: Review, action, success: str):
-    """Run a review service action, commit, flash the outcome, and go back to the review's page."""
+def refuse(view, review: Review, form: str, errors: list[tuple[str, str]]):
+    """Show the review page again with the form as the user filled it and the messages (nothing was saved)."""
+    refused = Refused(form, request.form.to_dict(), errors)
+    return view.render(view.details_template, **details_context(view, review, refused=refused))
+
+
+def _run(view, review: Review, action, success, form: str):
+    """Run a review service action and commit; on success flash it and go back to the review's page, on refusal show
+    the page again with the user's input kept."""
     try:
         result = action()
         db.session.commit()
@@ -107,13 +119,16 @@ def _run(view, review: Review, action, success: str):
     except ReviewNotFound:
         db.session.rollback()
         abort(404)
-    except (ReviewRejected, EditConflict, links.LinkRefused) as exc:
+    except (ReviewRejected, links.LinkRefused) as exc:
         db.session.rollback()
-        _refused(exc)
-        return view.redirect_to(review)
+        return refuse(view, review, form, [(v.field, v.message) for v in exc.violations])
+    except EditConflict as exc:
+        db.session.rollback()
+        flash_conflict(exc)
+        return refuse(view, review, form, [])
     except StaleDataError:
-        _refused(lost_race(review))
-        return view.redirect_to(review)
+        flash_conflict(lost_race(review))
+        return refuse(view, review, form, [])
     flash(success if not callable(success) else success(result), "success")
     return view.redirect_to(review)
 
@@ -138,12 +153,12 @@ def partnership_choices(scope) -> list[tuple[int, str]]:
             for p in db.session.scalars(query.order_by(Partnership.name))]
 
 
-def details_context(view, review: Review) -> dict:
-    """Everything the review page shows: fields, clocks, timeline, history, and the actions the user may take.
+def details_context(view, review: Review, refused: Refused | None = None) -> dict:
+    """Everything the review page shows: fields, clocks, timeline, history, the actions the user may take and why
+    any is not allowed, and a refused form's input and messages.
 
-    An action is offered when the user may act on the review (app/reviews/access.py) and the lifecycle allows it;
-    `refusals` holds the lifecycle's reasons for each action it refuses (app/reviews/lifecycle.py: why_not), for
-    a screen that shows a disabled button with what is missing.
+    An action is offered when the user may act on the review (app/reviews/access.py) and the lifecycle allows it
+    (app/reviews/lifecycle.py: why_not); app/admin/review_action_states.py joins the two for the page.
     """
     actor = view.actor
     today = tracker_today()
@@ -151,10 +166,13 @@ def details_context(view, review: Review) -> dict:
         select(AuditEvent).where(AuditEvent.review_id == review.id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(HISTORY_LIMIT)
     ).all()
-    refusals = {action: lifecycle.why_not(review, action) for action in lifecycle.ACTIONS}
+    states = action_states(review, actor)
+    refusals = {action: state.reasons for action, state in states.items()}
     refusals["track"] = recommendations.why_not_track(review)
     may_edit = may_access(actor, review, Permission.EDIT_REVIEWS)
     return {
+        "actions": states,
+        "refused": refused,
         "model": review,
         "review": review,
         "clocks": review_clocks(review, today=today, config=current_app.config["CLOCKS"]),
@@ -168,12 +186,13 @@ def details_context(view, review: Review) -> dict:
         "link_reasons": links.LINK_REASONS,
         "qa_stage": review.review_type in DHR_TYPES,
         "status_label": ReviewStatus(review.status).label,
+        "outcome_label": RAPID_OUTCOME_LABELS.get(review.rapid_outcome, review.rapid_outcome or None),
         "can_edit": may_edit,
         "can_post": may_access(actor, review, Permission.POST_UPDATES),
-        "can_decide": may_edit and not refusals["decide"],
-        "can_close": may_edit and not refusals["close"],
-        "can_reopen": may_access(actor, review, Permission.REOPEN_REVIEWS) and not refusals["reopen"],
-        "can_snooze": may_access(actor, review, Permission.SNOOZE_REMINDERS) and not refusals["snooze"],
+        "can_decide": states["decide"].allowed,
+        "can_close": states["close"].allowed,
+        "can_reopen": states["reopen"].allowed,
+        "can_snooze": states["snooze"].allowed,
         "can_track": may_edit and not refusals["track"],
         "refusals": refusals,
         "reason_limits": REASON_LIMITS,
@@ -193,7 +212,7 @@ def add_update(view, review: Review):
     return _run(view, review, lambda: add_timeline_update(
         db.session, review=review, text=request.form.get("text", ""),
         entry_date=_parse_date(request.form.get("entry_date")), actor=actor, now=utcnow(),
-        expected_version=_version()), "Update added to the timeline.")
+        expected_version=_version()), "Update added to the timeline.", "update")
 
 
 def decide(view, review: Review):
@@ -203,13 +222,11 @@ def decide(view, review: Review):
         outcome = RapidOutcome(code)
         becomes = ReviewType(subtype) if subtype else None
     except ValueError:
-        flash("Choose the rapid review's decision.", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "decide", [("outcome", "Choose the rapid review's decision.")])
     partnership = request.form.get("partnership_id", "")
     decision_date = _parse_date(request.form.get("decision_date"))
     if decision_date is None:
-        flash("Decision date is required (YYYY-MM-DD).", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "decide", [("decision_date", "Enter the decision date.")])
     actor = view.actor
 
     def message(created):
@@ -222,7 +239,7 @@ def decide(view, review: Review):
         db.session, review=review, outcome=outcome, decision_date=decision_date, actor=actor, now=utcnow(),
         expected_version=_version(), new_local_identifier=request.form.get("new_local_identifier") or None,
         becomes=becomes, partnership_id=int(partnership) if partnership.isdigit() else None),
-        message)
+        message, "decide")
 
 
 def link(view, review: Review):
@@ -232,12 +249,12 @@ def link(view, review: Review):
     try:
         other = load_review(db.session, other_id, actor.scope)
     except ReviewNotFound:
-        flash("No review with that tracker number in your area: give the tracker number (e.g. 1234) of a review "
-              "you can see.", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "link", [("linked_review_id", "No review with that tracker number in your area: "
+                                                                  "give the tracker number (e.g. 1234) of a review "
+                                                                  "you can see.")])
     return _run(view, review, lambda: links.link_reviews(
         db.session, review=review, other=other, reason=request.form.get("reason", ""), actor=actor, now=utcnow()),
-        f"Linked to review #{other.id}.")
+        f"Linked to review #{other.id}.", "link")
 
 
 def unlink(view, review: Review):
@@ -248,14 +265,15 @@ def unlink(view, review: Review):
     except ReviewNotFound:
         abort(404)
     return _run(view, review, lambda: links.unlink_reviews(
-        db.session, review=review, other=other, actor=actor, now=utcnow()), f"Link to review #{other.id} removed.")
+        db.session, review=review, other=other, actor=actor, now=utcnow()), f"Link to review #{other.id} removed.",
+        "unlink")
 
 
 def close(view, review: Review):
     """POST close."""
     actor = view.actor
     return _run(view, review, lambda: review_actions.close_review(
-        db.session, review=review, actor=actor, now=utcnow(), expected_version=_version()), "Review closed.")
+        db.session, review=review, actor=actor, now=utcnow(), expected_version=_version()), "Review closed.", "close")
 
 
 def reopen(view, review: Review):
@@ -263,7 +281,7 @@ def reopen(view, review: Review):
     actor = view.actor
     return _run(view, review, lambda: review_actions.reopen_review(
         db.session, review=review, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
-        expected_version=_version()), "Review reopened.")
+        expected_version=_version()), "Review reopened.", "reopen")
 
 
 def snooze(view, review: Review):
@@ -271,12 +289,11 @@ def snooze(view, review: Review):
     actor = view.actor
     until = None if request.form.get("lift") else _parse_date(request.form.get("until"))
     if not request.form.get("lift") and until is None:
-        flash("Snooze until must be a date (YYYY-MM-DD).", "error")
-        return view.redirect_to(review)
+        return refuse(view, review, "snooze", [("until", "Enter the date to snooze the reminders until.")])
     return _run(view, review, lambda: review_actions.snooze_reminders(
         db.session, review=review, until=until, reason=request.form.get("reason", ""), actor=actor, now=utcnow(),
         expected_version=_version(), max_days=current_app.config["NOTIFICATIONS"]["snooze_max_days"]),
-        "Reminders snoozed." if until else "Snooze lifted.")
+        "Reminders snoozed." if until else "Snooze lifted.", "snooze")
 
 
 def add_recommendation(view, review: Review):
@@ -287,7 +304,7 @@ def add_recommendation(view, review: Review):
         db.session, review=review, recommendation=form.get("recommendation", ""),
         owner_organisation=form.get("owner_organisation", ""), target_date=_parse_date(form.get("target_date")),
         status=form.get("status", "not started"), evidence=form.get("evidence"), actor=actor, now=utcnow(),
-        expected_version=_version()), "Recommendation added as an action.")
+        expected_version=_version()), "Recommendation added as an action.", "recommendation")
 
 
 def update_recommendation(view, review: Review):
@@ -298,7 +315,7 @@ def update_recommendation(view, review: Review):
         db.session, review=review, action_id=form.get("action_id", ""), status=form.get("status", ""),
         evidence=form.get("evidence"),
         target_date=_parse_date(form.get("target_date")), actor=actor, now=utcnow(),
-        expected_version=_version()), "Action updated.")
+        expected_version=_version()), "Action updated.", "recommendation-update")
 
 
 def export(view, export_type: str):

@@ -1,8 +1,11 @@
-"""The review create/edit form: an allow-list of fields, drop-downs cut to the user's scope."""
+"""The review create/edit form: an allow-list of fields, drop-downs cut to the user's scope, and how it is laid out
+(sections, the fields each type needs, required markers)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,8 +18,9 @@ from app.orgs.scope import Scope
 from app.reviews.fields import label
 from app.reviews.limits import TEXT_LIMITS, limit_hint
 from app.reviews.rules import ReviewInput, Violation
-from app.reviews.types import PUBLICATION_CHOICES, TYPE_CHOICES, type_choices
+from app.reviews.types import DHR_TYPES, PUBLICATION_CHOICES, TYPE_CHOICES, ReviewType, type_choices
 from config.clocks import CLOCKS
+from config.review_types import PARTNERSHIP_REQUIRED_FROM
 
 THEME_FIELDS = ("theme_1", "theme_2", "theme_3")
 
@@ -173,3 +177,112 @@ def attach_violations(form: ReviewForm, violations: list[Violation]) -> list[str
             continue
         field.errors = [*list(field.errors or []), v.message]
     return unplaced
+
+
+# -- the form on screen: sections, the fields each review type needs, required markers (presentation only; the
+#    rules that refuse a save are in app/reviews/rules.py and are the ones that count)
+ALL_TYPES = tuple(t.value for t in ReviewType)
+NOT_RAPID = tuple(t for t in ALL_TYPES if t != ReviewType.RAPID)
+DHRS = tuple(t.value for t in ReviewType if t in DHR_TYPES)
+# Fields shown only for some types (everything else is shown for every type); the rules in app/reviews/rules.py
+# refuse these fields for the other types.
+FIELD_TYPES: dict[str, tuple[str, ...]] = {
+    "type_other_description": (ReviewType.OTHER.value,),
+    "notification_date": (ReviewType.RAPID.value,),
+    "incident_learned_date": (ReviewType.RAPID.value,),
+    "qa_submitted_date": DHRS,
+    "qa_feedback_date": DHRS,
+    "qa_approved_date": DHRS,
+}
+# Input widths (NHS nhsuk-input--width-N) that say how long an answer is expected to be.
+WIDTHS = {"dp_initials": 4, "steis_number": 10, "lfpse_reference": 20, "local_identifier": 20,
+          "type_other_description": 30}
+REQUIRED = frozenset({"review_type", "organisation_code", "date_added", "dp_initials", "theme_1"})
+REQUIRED_FOR_TYPE = {"type_other_description": ReviewType.OTHER.value, "notification_date": ReviewType.RAPID.value}
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A titled group of the review form; `types`: the review types it is for (None: every type); `later`: usually
+    filled in after the review is opened (folded away when creating)."""
+
+    title: str
+    names: tuple[str, ...]
+    hint: str = ""
+    types: tuple[str, ...] | None = None
+    later: bool = False
+
+
+SECTIONS = (
+    FormSection("The review", ("type_other_description", "organisation_code", "dp_initials", "partnership_id",
+                               "media_interest")),
+    FormSection("Identifiers", ("steis_number", "lfpse_reference", "local_identifier"),
+                "Give at least one: a StEIS number, an LFPSE reference or a local identifier."),
+    FormSection("What happened", ("date_added", "incident_date", "incident_learned_date", "notification_date",
+                                  "overview", "theme_1", "theme_2", "theme_3")),
+    FormSection("Sign-off and publication", ("signed_off_date", "qa_submitted_date", "qa_feedback_date",
+                                             "qa_approved_date", "publication_status", "publication_date",
+                                             "embargo_review_date", "report_url"),
+                "Fill these in when the report is signed off. The review can then be closed.", NOT_RAPID, later=True),
+    FormSection("Learning", ("learning_1", "learning_2", "learning_3", "recommendations"),
+                "Usually recorded when the report is finished.", later=True),
+)
+
+
+@dataclass(frozen=True)
+class FieldOnForm:
+    """A field as the form shows it: required for the chosen type, the types it is for, hidden for this type."""
+
+    field: Any
+    required: bool
+    types: tuple[str, ...] | None
+    hidden: bool
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionOnForm:
+    """A section as the form shows it."""
+
+    title: str
+    hint: str
+    fields: list[FieldOnForm]
+    types: tuple[str, ...] | None
+    hidden: bool
+    folded: bool = False
+
+
+def _has_value(field) -> bool:
+    return field.data not in (None, "", False) or bool(field.errors)
+
+
+def _partnership_required(form: ReviewForm) -> bool:
+    """The partnership is required for reviews added on or after the cut-over date (app/reviews/rules.py)."""
+    added = form.date_added.data
+    return added is None or added >= PARTNERSHIP_REQUIRED_FROM
+
+
+def form_sections(form: ReviewForm, review_type: str | None, *, creating: bool = False) -> list[SectionOnForm]:
+    """The sections and fields to show for a review type; a field that holds a value or an error is always shown
+    (nothing is cleared by hiding it). Creating, the sections usually filled in later are folded (an NHS details
+    element, open when it holds a value or an error)."""
+    out = []
+    for section in SECTIONS:
+        fields = [getattr(form, n) for n in section.names if hasattr(form, n)]
+        section_types = section.types
+        filled = any(_has_value(f) for f in fields)
+        if section_types and filled:
+            section_types = None
+        shown_fields = []
+        for f in fields:
+            types = FIELD_TYPES.get(f.name)
+            if types and _has_value(f):
+                types = None
+            required = (f.name in REQUIRED or REQUIRED_FOR_TYPE.get(f.name) == review_type
+                        or (f.name == "partnership_id" and _partnership_required(form)))
+            shown_fields.append(FieldOnForm(f, required, types, bool(types and review_type not in types),
+                                            WIDTHS.get(f.name)))
+        out.append(SectionOnForm(section.title, section.hint, shown_fields, section_types,
+                                 bool(section_types and review_type not in section_types),
+                                 creating and section.later and not filled))
+    return out

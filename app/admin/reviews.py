@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.form import rules
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,8 +13,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.admin import review_actions
 from app.admin.base import ScopedModelView, tracker_today
 from app.admin.capped_count import CappedCount
+from app.admin.formatting import uk_date, yes_no
 from app.admin.review_filters import review_filters
-from app.admin.review_form import ReviewForm, attach_violations, prefill_themes, set_choices, to_input
+from app.admin.review_form import (
+    ReviewForm,
+    attach_violations,
+    form_sections,
+    prefill_themes,
+    set_choices,
+    to_input,
+)
 from app.extensions import db
 from app.people.actor import NotAllowed
 from app.people.roles import Permission
@@ -27,21 +34,22 @@ from app.reviews.links import duplicate_warnings
 from app.reviews.models import Review
 from app.reviews.rules import save_warnings
 from app.reviews.service import EditConflict, ReviewRejected, create_review, delete_review, update_review
-from app.reviews.types import ReviewStatus, type_short
+from app.reviews.types import ReviewStatus, ReviewType, type_choices, type_label, type_short
 from app.types import utcnow
 
-RAG_BADGE = {"red": "badge-danger", "amber": "badge-warning", "green": "badge-success"}
+RAG_TAG = {"red": "nhsuk-tag--red", "amber": "nhsuk-tag--orange", "green": "nhsuk-tag--green"}
+FORM_TEMPLATE = "admin/reviews/form.html"
 
 
 
 def clock_badges(review: Review, *, today: date | None = None) -> Markup:
-    """Coloured badges, one per running clock, for lists and the details page."""
+    """NHS tags, one per running clock (red / orange / green, each with its words, not colour alone)."""
     clocks = review_clocks(review, today=today or tracker_today(), config=current_app.config["CLOCKS"])
     if not clocks:
-        return Markup('<span class="text-muted">stopped</span>')
-    badge = Markup('<span class="badge {} clock-{}" title="{}: due {}">{}: {}</span>')
+        return Markup('<span class="tracker-muted">No clock running</span>')
+    tag = Markup('<strong class="nhsuk-tag {} clock-{}" title="{}: due {}">{}: {}</strong>')
     return Markup(" ").join(
-        badge.format(RAG_BADGE[c.rag], c.rag, c.label, f"{c.due:%d %b %Y}", c.label, c.summary)
+        tag.format(RAG_TAG[c.rag], c.rag, c.label, uk_date(c.due), c.label, c.summary)
         for c in sorted(clocks, key=lambda c: c.days_left)
     )
 
@@ -49,11 +57,11 @@ def clock_badges(review: Review, *, today: date | None = None) -> Markup:
 def _latest_update(view, context, model: Review, name) -> Markup:
     update = model.latest_update
     if update is None:
-        return Markup('<span class="text-muted">none yet</span>')
+        return Markup('<span class="tracker-muted">None yet</span>')
     age = (tracker_today() - update.entry_date).days
     text = update.text if len(update.text) <= 80 else update.text[:77] + "..."
-    return Markup('{} <small class="text-muted">({}, {} days ago)</small>').format(
-        text, f"{update.entry_date:%d %b %Y}", age)
+    return Markup('{} <span class="tracker-muted">({}, {} days ago)</span>').format(text, uk_date(update.entry_date),
+                                                                                 age)
 
 
 def _type(view, context, model: Review, name) -> str:
@@ -72,35 +80,6 @@ def _identifier(view, context, model: Review, name) -> Markup:
 
 def _organisation(view, context, model: Review, name) -> str:
     return f"{model.organisation.name} ({model.organisation_code})"
-
-
-class RenderedByForm(rules.BaseRule):
-    """Hidden fields (version, CSRF token) are rendered by the form's hidden_tag(); this keeps them in the form."""
-
-    def __init__(self, *names: str):
-        super().__init__()
-        self.names = list(names)
-
-    @property
-    def visible_fields(self) -> list[str]:
-        return self.names
-
-    def __call__(self, form, form_opts=None, field_args=None):
-        return ""
-
-
-FORM_SECTIONS = [
-    rules.FieldSet(["review_type", "type_other_description", "organisation_code", "dp_initials", "partnership_id",
-                    "media_interest"], "The review"),
-    rules.FieldSet(["steis_number", "lfpse_reference", "local_identifier"], "Identifiers (at least one)"),
-    rules.FieldSet(["date_added", "incident_date", "incident_learned_date", "notification_date", "overview",
-                    "theme_1", "theme_2", "theme_3"], "What happened"),
-    rules.FieldSet(["signed_off_date", "qa_submitted_date", "qa_feedback_date", "qa_approved_date",
-                    "publication_status", "publication_date", "embargo_review_date", "report_url"],
-                   "Sign-off, Home Office Quality Assurance Panel (DHRs) and publication"),
-    rules.FieldSet(["learning_1", "learning_2", "learning_3", "recommendations"], "Learning"),
-    RenderedByForm("version", "csrf_token"),
-]
 
 
 def flash_save_warnings(review: Review, data, scope) -> None:
@@ -134,8 +113,10 @@ class ReviewView(ScopedModelView):
                    "latest_update", "clocks", "media_interest"]
     column_labels = {**FIELD_LABELS, "identifier": "Identifier", "organisation": "Organisation",
                      "clocks": "Clocks", "id": "No."}
-    column_sortable_list = ["id", "review_type", "status", "date_added", ("latest_update", Review.latest_update_on),
-                            ("organisation", Review.organisation_code), "media_interest"]
+    column_sortable_list = ["id", "review_type", "status", "date_added", "media_interest"]
+    # Columns shown under one name and sorted by another (indexes ix_review_latest_update_sort, ix_review_org_sort).
+    # Flask-Admin renames a ("name", Review.column) entry to the column's key, so the header never linked.
+    SORT_BY = {"latest_update": Review.latest_update_on, "organisation": Review.organisation_code}
     column_default_sort = [("date_added", True), ("id", True)]
     column_formatters = {
         "identifier": _identifier,
@@ -144,14 +125,25 @@ class ReviewView(ScopedModelView):
         "organisation": _organisation,
         "latest_update": _latest_update,
         "clocks": lambda v, c, m, n: clock_badges(m),
+        "date_added": lambda v, c, m, n: uk_date(m.date_added),
+        "media_interest": lambda v, c, m, n: yes_no(m.media_interest),
     }
     column_searchable_list = ["steis_number", "lfpse_reference", "local_identifier"]
     column_filters = review_filters()
-    form_create_rules = FORM_SECTIONS
-    form_edit_rules = FORM_SECTIONS
+    create_template = edit_template = FORM_TEMPLATE
 
     def scope_clause(self, actor):
         return in_scope(actor.scope)
+
+    def get_sortable_columns(self):
+        return {**super().get_sortable_columns(), **self.SORT_BY}
+
+    def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
+        """Sort by the chosen column, then by number (same direction): a stable order for paging."""
+        query, joins = super()._order_by(query, joins, sort_joins, sort_field, sort_desc)
+        if sort_field is not None and sort_field is not Review.id:
+            query = query.order_by(Review.id.desc() if sort_desc else Review.id)
+        return query, joins
 
     def search_placeholder(self):
         return "StEIS number, LFPSE reference, local identifier or tracker number"
@@ -177,7 +169,27 @@ class ReviewView(ScopedModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         set_choices(form, self.actor.scope, on=tracker_today())
+        if request.method == "GET":
+            form.review_type.data = request.args.get("review_type", "")
         return form
+
+    def render(self, template, **kwargs):
+        """The review form page gets its steps and sections (app/admin/review_form.py: form_sections)."""
+        if template == FORM_TEMPLATE and "form" in kwargs:
+            kwargs.update(self._form_page(kwargs["form"], creating=request.endpoint.endswith("create_view")))
+        return super().render(template, **kwargs)
+
+    @staticmethod
+    def _form_page(form, *, creating: bool) -> dict:
+        chosen = form.review_type.data or ""
+        known = chosen in {t.value for t in ReviewType}
+        step_one = creating and (request.args.get("step") == "type" or not known)
+        asked = request.method == "POST" or "continue" in request.args
+        type_error = "Choose the type of review." if step_one and asked and not known else None
+        return {"step": "type" if step_one else "fields", "creating": creating, "chosen_type": chosen,
+                "type_choices": type_choices(tracker_today()), "type_error": type_error,
+                "type_label": type_label(chosen, tracker_today()) if known else "",
+                "sections": [] if step_one else form_sections(form, chosen, creating=creating)}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)

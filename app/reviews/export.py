@@ -38,7 +38,8 @@ def neutralise(value: Any) -> Any:
 
 
 def _theme(n: int) -> Callable[[Review], str | None]:
-    return lambda r: r.theme_codes[n - 1] if len(r.theme_codes) >= n else None
+    """Theme n as its label (the import reads labels back, and codes too)."""
+    return lambda r: r.themes[n - 1].theme.label if len(r.themes) >= n else None
 
 
 def _label(enum, value):

@@ -50,8 +50,8 @@ def closing_missing(review: Review) -> list[str]:
     elif review.publication_status == PublicationStatus.EMBARGOED and review.embargo_review_date is None:
         missing.append(f"{label('embargo_review_date')} is missing.")
     elif review.publication_status not in (PublicationStatus.PUBLIC, PublicationStatus.EMBARGOED):
-        missing.append("Publication is missing: published (public, with the publication date) or embargoed (with an "
-                       "embargo review date).")
+        missing.append(f"{label('publication_status')} is not recorded: say whether the report is public (with the "
+                       "publication date) or embargoed (with an embargo review date).")
     return missing
 
 

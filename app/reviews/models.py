@@ -148,6 +148,9 @@ class Review(db.Model):
         # Dashboard and report aggregates read only these columns: a covering index lets them scan ~100 bytes per
         # review instead of the whole row with its free text (bench: national open counts at 1M, 6.9 s -> 0.2 s).
         Index("ix_review_figures", *FIGURE_COLUMNS),
+        # The reviews list's "Latest update" and "Organisation" sorts (id breaks ties, so paging is stable).
+        Index("ix_review_latest_update_sort", "latest_update_on", "id"),
+        Index("ix_review_org_sort", "organisation_code", "id"),
         # Identifiers are unique within an organisation (StEIS and LFPSE per review type: a rapid review and the
         # review it became may share the serious incident's number). NULLs never clash.
         # Mostly-empty columns get partial indexes (rows where the value is set): the planner's row estimates

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.reviews.models import Review
 from tests.support.accounts import ACCOUNTS, PASSWORD
-from tests.support.live import browser_page, live_server
+from tests.support.live import live_server
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,13 @@ def sign_in(page, base, who):
     page.wait_for_url(re.compile(r".*/admin/$"))
 
 
-def test_designated_professional_creates_finds_and_another_icb_cannot_open(app, session):
-    with live_server(app) as base, browser_page() as page:
+def test_designated_professional_creates_finds_and_another_icb_cannot_open(app, session, page):
+    with live_server(app) as base:
         sign_in(page, base, "dp_ncl")
-        page.click("text=Reviews")
-        page.click("a.nav-link:has-text('Create')")
-        page.select_option("#review_type", "DHR")
+        page.click("nav[aria-label=Menu] >> text=Reviews")
+        page.click("#create-link")
+        page.check("input[name=review_type][value=DHR]")
+        page.click("#continue")
         page.select_option("#organisation_code", "93C")
         page.fill("#dp_initials", "RT")
         page.fill("#local_identifier", "DHR-NCL-BROWSER-1")
@@ -34,17 +35,16 @@ def test_designated_professional_creates_finds_and_another_icb_cannot_open(app, 
         page.fill("#incident_date", "2026-02-14")
         page.fill("#overview", "Domestic abuse related death; agencies had contact in the preceding year.")
         page.select_option("#theme_1", "CA_DOMESTIC")
-        page.click("input[type=submit][value='Save']")
+        page.click("#save")
         page.wait_for_url(re.compile(r".*/admin/review/details/\?id=\d+"))
         assert page.locator("#review-title").inner_text() == "DHR-NCL-BROWSER-1"
         review_url = page.url
 
         # Find it in the list with a filter chosen from the filter menu.
         page.goto(f"{base}/admin/review/")
-        page.click("a.dropdown-toggle:has-text('Add Filter')")
-        page.click("a.filter:has-text('Type of review')")
-        page.locator("select.filter-val").last.select_option("DHR", force=True)  # select2 hides the <select>
-        page.click("button:has-text('Apply')")
+        page.click("#filter-panel summary")
+        page.select_option("select[name$=_type_of_review_equals]", "DHR")
+        page.click("#apply-filters")
         page.wait_for_url(re.compile(r".*flt\d+_type_of_review_equals=DHR.*"))
         assert page.locator("table.model-list a:has-text('DHR-NCL-BROWSER-1')").count() == 1
 

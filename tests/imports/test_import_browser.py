@@ -62,7 +62,7 @@ def test_a_designated_professional_imports_a_legacy_spreadsheet(app, session, tm
         page.fill("input[name=password]", PASSWORD)
         page.click("#submit")
         page.wait_for_url(re.compile(r".*/admin/$"))
-        page.click("a.nav-link:has-text('Import')")
+        page.click("nav[aria-label=Menu] >> text=Import")
         page.wait_for_url(re.compile(r".*/admin/import/$"))
 
         upload(page, base, bad)

@@ -41,16 +41,19 @@ def test_regional_lead_journey_in_chromium(app, session, tmp_path):
             chart_loaded(page, "chart-trend")
             page.click("#go-to-reports")
             page.wait_for_selector("#report-summary")
-            page.select_option("#period", quarter.code)
+            fy, quarter_number = quarter.code.split("-Q")
+            page.check("#period-kind-quarter")
+            page.select_option("#quarter_fy", fy)
+            page.select_option("#quarter", quarter_number)
             page.select_option("#scope", "Y56")
             page.check("#geography-recorded")
             page.click("#run-report")
             page.wait_for_selector("#table-flow")
-            assert page.inner_text("#report-summary h3") == f"{quarter.label} · region Y56 London"
+            assert page.inner_text("#report-summary h2") == f"{quarter.label} · region Y56 London"
             assert page.inner_text("#geography-mode") == "Geography: As recorded"
             shown = {}
             for row in page.query_selector_all("#table-flow tbody tr"):
-                cells = [c.inner_text().strip() for c in row.query_selector_all("td")]
+                cells = [c.inner_text().strip() for c in row.query_selector_all("th, td")]
                 shown[cells[0]] = tuple(number(c) for c in cells[1:])
             for name, values in journey.FLOW.items():
                 assert shown[name] == values, name

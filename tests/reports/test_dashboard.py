@@ -24,7 +24,7 @@ def numbers(page: str) -> dict[str, tuple[int, str]]:
 def list_count(client, url: str) -> int:
     page = client.get(url)
     assert page.status_code == 200, url
-    match = re.search(r"List \((\d+)\)", page.get_data(as_text=True))
+    match = re.search(r'id="list-count">(\d+) found', page.get_data(as_text=True))
     return int(match.group(1)) if match else 0
 
 

@@ -80,10 +80,14 @@ def test_linking_from_the_page_by_tracker_number(client, session, joint):
     token = page_token(client, url)
     client.post("/admin/review/link/", data={"csrf_token": token, "id": sar.id, "linked_review_id": dhr.id,
                                              "reason": "joint"})
-    client.post("/admin/review/link/", data={"csrf_token": token, "id": sar.id, "linked_review_id": notts.id,
-                                             "reason": "joint"})
+    refused = client.post("/admin/review/link/", data={"csrf_token": token, "id": sar.id,
+                                                       "linked_review_id": notts.id, "reason": "joint"})
+    # refused: the page comes back with the message and the number the user typed
+    refused_page = refused.get_data(as_text=True)
+    assert "No review with that tracker number in your area" in refused_page
+    assert f'value="{notts.id}"' in refused_page
     page = client.get(url).get_data(as_text=True)
-    assert "JOINT-DHR" in page and "No review with that tracker number in your area" in page
+    assert "JOINT-DHR" in page
     assert [r.id for r, _ in linked_reviews(session, sar, scope_for_code(session, "ENG")).visible] == [dhr.id]
 
 

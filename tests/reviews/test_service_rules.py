@@ -230,8 +230,8 @@ def test_the_guard_judges_a_birth_date_on_the_services_day_not_the_hosts(session
 def test_why_not_close_names_what_is_missing(session):
     review = make_review(session, signed_off_date=date(2026, 3, 1))
     assert lifecycle.why_not(review, "close") == [
-        "Publication is missing: published (public, with the publication date) or embargoed (with an embargo review "
-        "date)."]
+        "Public / embargoed is not recorded: say whether the report is public (with the publication date) or embargoed "
+        "(with an embargo review date)."]
     review.publication_status = "public"
     assert lifecycle.why_not(review, "close") == ["Publication date is missing."]
     review.publication_date = date(2026, 4, 1)

@@ -312,7 +312,7 @@ def test_the_form_warns_of_a_late_notification_and_the_page_shows_the_qa_stage(c
     assert "notified 9 working days late" in page and 'data-kind="panel_notification"' in page
     submitted = dhr(session, qa_submitted_date=date(2026, 7, 1))
     page = client.get(f"/admin/review/details/?id={submitted.id}").get_data(as_text=True)
-    assert "Submitted to the Home Office Quality Assurance Panel" in page and "01 Jul 2026" in page
+    assert "Submitted to the Home Office Quality Assurance Panel" in page and "1 July 2026" in page
     assert "Home Office Quality Assurance Panel decision" in page  # its running clock
 
 

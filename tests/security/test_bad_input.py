@@ -158,7 +158,7 @@ def test_errors_answer_with_the_trackers_own_pages(app, client):
     assert not_found.status_code == 404 and "Page not found" in not_found.get_data(as_text=True)
     sign_in(client, "viewer_midlands")
     forbidden = client.get("/admin/users/")
-    assert forbidden.status_code == 403 and "not allowed" in forbidden.get_data(as_text=True)
+    assert forbidden.status_code == 403 and "You do not have access to this page" in forbidden.get_data(as_text=True)
     assert FRAME in forbidden.get_data(as_text=True)
     bad = client.get("/admin/review/?next=//evil.example")
     assert bad.status_code == 400 and FRAME in bad.get_data(as_text=True)
@@ -176,7 +176,7 @@ def test_an_unexpected_error_is_a_plain_500_page(app_config, tmp_path, monkeypat
 
     response = broken.test_client().get("/boom")
     html = response.get_data(as_text=True)
-    assert response.status_code == 500 and FRAME in html and "Something went wrong" in html
+    assert response.status_code == 500 and FRAME in html and "Sorry, there is a problem with the service" in html
     assert "secret detail" not in html and "Traceback" not in html
 
 
