@@ -11,7 +11,7 @@ import pytest
 from flask import abort
 from playwright.sync_api import sync_playwright
 
-from app import create_app
+from app.factory import create_app
 from app.extensions import db
 from devtools.chromium import LAUNCH_ARGS, chromium_path, launch_browser
 from tests.conftest import copy_database

@@ -113,4 +113,4 @@ def test_the_action_forms_show_the_reason_limits(client, session):
                          publication_date=date(2026, 4, 1))
     sign_in(client, "national")
     html = client.get(f"/admin/review/details/?id={review.id}").get_data(as_text=True)
-    assert f'id="reason" maxlength="{REASON_LIMITS["reopen"]}"' in html
+    assert f'id="reopen-reason" maxlength="{REASON_LIMITS["reopen"]}"' in html
