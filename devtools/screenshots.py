@@ -20,10 +20,10 @@ from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from app.factory import create_app
 from app.demo.data import DEMO_PASSWORD, load_demo_data
 from app.demo.two_factor import DEMO_TOTP_KEY, enrol_demo_two_factor
 from app.extensions import db
+from app.factory import create_app
 from app.orgs.reference import load_reference_data
 from app.types import utcnow
 from devtools.chromium import LAUNCH_ARGS, launch_browser

@@ -11,8 +11,8 @@ import pytest
 from flask import abort
 from playwright.sync_api import sync_playwright
 
-from app.factory import create_app
 from app.extensions import db
+from app.factory import create_app
 from devtools.chromium import LAUNCH_ARGS, chromium_path, launch_browser
 from tests.conftest import copy_database
 from tests.support.live import live_server
